@@ -1,0 +1,1 @@
+"""The kit's core: no UI, no textual. Pure model/fold/coverage plus the file formats and store."""

@@ -1,0 +1,1 @@
+"""Township and auditor side: bundles, verified merge, kits, receipts, audit, reports."""
