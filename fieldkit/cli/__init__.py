@@ -1,0 +1,80 @@
+"""The `fieldkit` command: parses arguments, calls core or sync, prints. Nothing else lives here.
+
+Each command group is a module in this package exposing ``register(subparsers)``; a command's
+handler takes the parsed ``args`` and returns an exit code. User errors are ``FieldkitError``: one
+line on stderr, exit 1. Anything unexpected is one line too (exit 3); ``FIELDKIT_DEBUG=1`` shows
+the traceback for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import import_module
+
+from fieldkit import __version__
+from fieldkit.core.errors import FieldkitError
+from fieldkit.i18n import set_language, t
+
+COMMAND_MODULES = ("app", "status", "device", "township", "visit", "dossier", "export", "audit", "report")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other failure
+        self.exit(2, f"{self.prog}: {t('error.prefix')}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="fieldkit", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"fieldkit {__version__}")
+    parser.add_argument("--lang", choices=("zh", "en"), help=t("cli.opt.lang"))
+    parser.add_argument("--dir", type=str, default=None, help=t("cli.opt.dir"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(f"fieldkit.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"fieldkit.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def _language_from(argv: list[str]) -> None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            set_language(argv[i + 1])
+        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in ("zh", "en"):
+            set_language(arg.split("=", 1)[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _language_from(argv)  # before building the parser so --help is in the chosen language
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # a GBK console must not crash on a character
+        except (AttributeError, ValueError):
+            pass
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            from fieldkit.cli.app import open_app
+
+            return open_app(args)
+        return int(handler(args) or 0)
+    except FieldkitError as exc:
+        print(f"{t('error.prefix')}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the user sees one line, never a traceback
+        if os.environ.get("FIELDKIT_DEBUG"):
+            raise
+        print(f"{t('error.prefix')}: {t('error.unexpected', kind=type(exc).__name__)}", file=sys.stderr)
+        return 3

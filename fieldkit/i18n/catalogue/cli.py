@@ -1,0 +1,23 @@
+MESSAGES = {
+    "cli.description": {
+        "zh": "fieldkit：农村反诈宣传入户登记（不漏一户、不漏一人）。不带子命令时打开录入界面。",
+        "en": "fieldkit: offline anti-fraud publicity coverage for villages. Without a command it opens the field app.",
+    },
+    "cli.opt.lang": {"zh": "界面语言：zh 中文（默认）或 en 英文", "en": "language: zh Chinese (default) or en English"},
+    "cli.opt.dir": {"zh": "工作目录（默认为本机数据目录）", "en": "workspace folder (default: this computer's data folder)"},
+    "cli.interrupted": {"zh": "已中断，未完成的操作没有写入。", "en": "interrupted; the unfinished operation wrote nothing."},
+    "cli.passphrase.prompt": {"zh": "请输入口令：", "en": "Passphrase:"},
+    "cli.passphrase.new": {"zh": "请设置口令（至少 8 位）：", "en": "New passphrase (at least 8 characters):"},
+    "cli.passphrase.again": {"zh": "请再输入一次口令：", "en": "Type the passphrase again:"},
+    "cli.passphrase.mismatch": {"zh": "两次输入的口令不一致，请重试。", "en": "the two passphrases differ; try again."},
+    "cli.passphrase.too_short": {"zh": "口令太短，至少需要 8 位。", "en": "passphrase too short; use at least 8 characters."},
+    "cli.passphrase.empty": {"zh": "口令不能为空。", "en": "the passphrase must not be empty."},
+    "cli.passphrase.no_tty": {
+        "zh": "需要口令，但当前不是交互终端。请在终端中运行，或设置环境变量 FIELDKIT_PASSPHRASE。",
+        "en": "a passphrase is needed but there is no terminal to ask; run it in a terminal or set FIELDKIT_PASSPHRASE.",
+    },
+    "cli.wrong_kind": {
+        "zh": "工作目录 {path} 是 {kind} 类型，此命令需要 {expected} 工作目录。",
+        "en": "workspace {path} is a {kind} workspace; this command needs a {expected} workspace.",
+    },
+}
