@@ -28,6 +28,7 @@ FORM_CODES: dict[str, tuple[str, ...]] = {
     "empty_file": (),
     "yaml_syntax": ("detail",),
     "forbidden_tag": ("tag",),
+    "merge_key": (),
     "recursive_alias": (),
     "too_many_nodes": ("limit",),
     "complex_key": (),
