@@ -5,3 +5,17 @@ import os
 
 os.environ.setdefault("FIELDKIT_SCRYPT_WORK_FACTOR", "10")
 os.environ.setdefault("FIELDKIT_LANG", "zh")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Tests that switch to English (CLI --lang en, the app's setting) must not leak into others."""
+    from fieldkit.i18n import get_language, set_language
+
+    before = get_language()
+    set_language("zh")
+    yield
+    set_language(before if before in ("zh", "en") else "zh")
