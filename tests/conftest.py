@@ -13,9 +13,8 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True)
 def _chinese_by_default():
     """Tests that switch to English (CLI --lang en, the app's setting) must not leak into others."""
-    from fieldkit.i18n import get_language, set_language
+    from fieldkit.i18n import set_language
 
-    before = get_language()
     set_language("zh")
     yield
-    set_language(before if before in ("zh", "en") else "zh")
+    set_language("zh")
