@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     except FieldkitError as exc:
         print(f"{t('error.prefix')}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130

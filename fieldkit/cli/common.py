@@ -92,6 +92,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._last_pct = -1
+        self._last_quarter = -1
 
     def __call__(self, done: int, total: int | None = None) -> None:
         if total:
@@ -107,5 +108,7 @@ class Progress:
             if done >= self.total:
                 self.stream.write("\n")
             self.stream.flush()
-        elif pct in (0, 25, 50, 75, 100) or done >= self.total:
+        elif pct // 25 > self._last_quarter:  # a plain log: one line per quarter crossed
+            self._last_quarter = pct // 25
             self.stream.write(f"{self.label} {pct}%\n")
+            self.stream.flush()

@@ -20,4 +20,21 @@ MESSAGES = {
         "zh": "工作目录 {path} 是 {kind} 类型，此命令需要 {expected} 工作目录。",
         "en": "workspace {path} is a {kind} workspace; this command needs a {expected} workspace.",
     },
+    "cli.demo.help": {
+        "zh": "建一个演示乡镇（约 120 户的村、一台已登记的笔记本、部分走访记录）并打开录入界面",
+        "en": "build a throwaway demo township (a village of about 120 households, an enrolled laptop, some visits) and open the app",
+    },
+    "cli.demo.households": {"zh": "演示村的户数", "en": "households in the demo village"},
+    "cli.demo.no_app": {"zh": "只建数据，不打开界面", "en": "build the data only; do not open the app"},
+    "cli.demo.building": {"zh": "正在建演示数据", "en": "building the demo"},
+    "cli.demo.not_empty": {
+        "zh": "目录 {path} 不是空的；演示数据需要一个新目录。",
+        "en": "folder {path} is not empty; the demo needs a new folder.",
+    },
+    "cli.demo.ready": {
+        "zh": "演示数据已建好：乡镇工作目录 {township}，笔记本工作目录 {laptop}（{households} 户，{visits} 次走访）。",
+        "en": "demo ready: township workspace {township}, laptop workspace {laptop} ({households} households, {visits} visits).",
+    },
+    "cli.demo.passphrase": {"zh": "演示口令：{passphrase}", "en": "demo passphrase: {passphrase}"},
+    "cli.demo.fingerprint": {"zh": "乡镇密钥指纹：{fingerprint}", "en": "township key fingerprint: {fingerprint}"},
 }
