@@ -214,4 +214,7 @@ def apply_kit(ws: Workspace, kit: VerifiedKit) -> KitImport:
         village=result.village,
         village_name=result.village_name,
     )
+    from sync.refresh import record_receipt  # local: sync.refresh imports this module
+
+    record_receipt(ws, kit)
     return result
