@@ -17,7 +17,20 @@ from fieldkit import __version__
 from fieldkit.core.errors import FieldkitError
 from fieldkit.i18n import set_language, t
 
-COMMAND_MODULES = ("app", "status", "device", "township", "visit", "dossier", "export", "audit", "report")
+# command -> (module in this package, catalogue key of its one-line help). Only the module of the
+# command being run is imported, so `fieldkit status` does not pay for loading the merge or the app.
+COMMANDS = {
+    "demo": ("app", "cli.demo.help"),
+    "status": ("status", "status.help"),
+    "device": ("device", "device.cli.help"),
+    "township": ("township", "township.cli.help"),
+    "visit": ("visit", "visit.cli.help"),
+    "dossier": ("dossier", "dossier.cli.help"),
+    "export": ("export", "sync.cli.export.help"),
+    "audit": ("audit", "audit.cli.help"),
+    "report": ("report", "report.cli.help"),
+}
+_GLOBAL_WITH_VALUE = ("--lang", "--dir")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -25,20 +38,35 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {t('error.prefix')}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (skipping global options), if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser. Only ``command``'s module is loaded; the other commands are listed by name and help."""
     parser = ArgumentParser(prog="fieldkit", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"fieldkit {__version__}")
     parser.add_argument("--lang", choices=("zh", "en"), help=t("cli.opt.lang"))
     parser.add_argument("--dir", type=str, default=None, help=t("cli.opt.dir"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for name in COMMAND_MODULES:
-        try:
-            module = import_module(f"fieldkit.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"fieldkit.cli.{name}":
-                continue
-            raise
-        module.register(sub)
+    loaded: set[str] = set()
+    for name, (module_name, help_key) in COMMANDS.items():
+        if module_name in loaded:
+            continue
+        if name == command:
+            import_module(f"fieldkit.cli.{module_name}").register(sub)
+            loaded.add(module_name)
+        else:
+            sub.add_parser(name, help=t(help_key), add_help=False)
     return parser
 
 
@@ -59,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     try:
-        parser = build_parser()
+        parser = build_parser(_command_in(argv))
         args = parser.parse_args(argv)
         handler = getattr(args, "handler", None)
         if handler is None:

@@ -54,9 +54,10 @@ def new_passphrase() -> str:
 
 
 def open_workspace(args, kinds: tuple[str, ...] | None = None):
-    from fieldkit.core.workspace import Workspace
+    from fieldkit.core.workspace import Workspace, read_info
 
     path = workspace_dir(args)
+    read_info(path)  # "not a workspace" before asking for a passphrase it could never use
     ws = Workspace.open(path, passphrase())
     if kinds and ws.kind not in kinds:
         raise FieldkitError("cli.wrong_kind", path=str(path), kind=ws.kind, expected="/".join(kinds))
