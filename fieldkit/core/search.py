@@ -17,8 +17,10 @@ Matching rules (query lower-cased, spaces removed):
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable, NamedTuple
 
 from pypinyin import Style, pinyin
 
@@ -103,25 +105,18 @@ def normalize_query(query: str) -> str:
     return "".join(query.split()).lower()
 
 
-def _mixed_match(query: str, syllables: list[tuple[str, ...]]) -> bool:
-    """True when the query is a run of syllable prefixes starting at the first syllable.
+def syllable_pattern(query: str) -> "re.Pattern[str]":
+    """A regex matching a run of syllable prefixes that starts at the first syllable.
 
-    ``zhangsf`` matches zhang-san-feng: each syllable is consumed by a non-empty prefix of one of its
-    readings, in order. Used only for letter queries that the cheaper checks did not match.
+    Spellings are indexed as ``zhang'san'feng'``; ``zhangsf`` must match zhang-san-feng, each
+    syllable consumed by a non-empty prefix, in order. Between two query letters the match either
+    stays in the syllable or skips the rest of it to the next one. This covers initials (``zsf``),
+    full-pinyin prefixes (``zhangsan``) and mixes, with one regex compiled per keystroke.
     """
-
-    def walk(qpos: int, spos: int) -> bool:
-        if qpos == len(query):
-            return True
-        if spos == len(syllables):
-            return False
-        for reading in syllables[spos]:
-            for length in range(len(reading), 0, -1):
-                if query.startswith(reading[:length], qpos) and walk(qpos + length, spos + 1):
-                    return True
-        return False
-
-    return walk(0, 0)
+    parts = [re.escape(query[0])]
+    for char in query[1:]:
+        parts.append("(?:[a-z]*')?" + re.escape(char))
+    return re.compile("^" + "".join(parts), re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -136,8 +131,7 @@ class SearchItem:
     address: str = ""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: thousands are made per keystroke for one-letter queries
     household: str
     person: str | None
     rank: int
@@ -149,67 +143,69 @@ class _Keys:
     name: str
     fulls: tuple[str, ...]
     initials: tuple[str, ...]
-    syllables: list[tuple[str, ...]]
-    letters: str  # every initials and full spelling joined, for the cheap substring gate
-    first_letters: str  # first letters of the surname's readings
+    spelled: str  # each reading combination as zhang'san'feng', one per line
+    letters: str  # every full spelling joined by "|", for substring matches
     number: str
     phone: str
     address: str
 
 
-def _rank_letters(query: str, keys: _Keys) -> int | None:
-    # Cheap gate first: most rows fail it with two C-level substring tests.
-    if query not in keys.letters and query[0] not in keys.first_letters:
+def _letters_ranker(query: str) -> Callable[[_Keys], int | None]:
+    pattern = syllable_pattern(query)
+
+    def rank(keys: _Keys) -> int | None:
+        if pattern.search(keys.spelled):
+            if query in keys.initials or query in keys.fulls:
+                return RANK_EXACT
+            return RANK_PREFIX
+        if query in keys.letters:  # inside the given name: ``sanfeng``
+            return RANK_SUBSTRING
         return None
-    best: int | None = None
-    for initials in keys.initials:
-        if initials == query:
+
+    return rank
+
+
+def _digits_ranker(query: str) -> Callable[[_Keys], int | None]:
+    def rank(keys: _Keys) -> int | None:
+        if keys.number == query or keys.phone == query:
             return RANK_EXACT
-        if initials.startswith(query):
-            best = RANK_PREFIX
-    for full in keys.fulls:
-        if full == query:
+        if keys.number.startswith(query) or keys.number.lstrip("0").startswith(query):
+            return RANK_PREFIX
+        if query in keys.number or query in keys.phone:
+            return RANK_SUBSTRING
+        return None
+
+    return rank
+
+
+def _text_ranker(query: str) -> Callable[[_Keys], int | None]:
+    def rank(keys: _Keys) -> int | None:
+        if keys.name == query:
             return RANK_EXACT
-        if full.startswith(query):
-            best = RANK_PREFIX
-        elif best is None and query in full:
-            best = RANK_SUBSTRING
-    if (
-        best is None
-        and len(query) > 1
-        and query[0] in keys.first_letters
-        and _mixed_match(query, keys.syllables)
-    ):
-        best = RANK_PREFIX
-    return best
+        if keys.name.startswith(query):
+            return RANK_PREFIX
+        if query in keys.name or query in keys.address:
+            return RANK_SUBSTRING
+        return None
+
+    return rank
 
 
-def _rank_digits(query: str, keys: _Keys) -> int | None:
-    if keys.number == query or keys.phone == query:
-        return RANK_EXACT
-    if keys.number.startswith(query) or keys.number.lstrip("0").startswith(query):
-        return RANK_PREFIX
-    if query in keys.number or query in keys.phone:
-        return RANK_SUBSTRING
-    return None
-
-
-def _rank_text(query: str, keys: _Keys) -> int | None:
-    if keys.name == query:
-        return RANK_EXACT
-    if keys.name.startswith(query):
-        return RANK_PREFIX
-    if query in keys.name or query in keys.address:
-        return RANK_SUBSTRING
-    return None
-
-
-def _ranker(query: str):
+def query_kind(query: str) -> str:
+    """``digits`` (house number, phone), ``letters`` (pinyin) or ``text`` (characters)."""
     if query.isascii() and query.isdigit():
-        return _rank_digits
+        return "digits"
     if query.isascii() and query.isalpha():
-        return _rank_letters
-    return _rank_text
+        return "letters"
+    return "text"
+
+
+_RANKERS = {"digits": _digits_ranker, "letters": _letters_ranker, "text": _text_ranker}
+
+
+def _spelled(syllables: list[tuple[str, ...]]) -> str:
+    combos = itertools.islice(itertools.product(*syllables), 8)
+    return "\n".join("".join(s + "'" for s in combo) for combo in combos)
 
 
 @dataclass
@@ -224,17 +220,16 @@ class SearchIndex:
     def build(cls, items: list[SearchItem] | tuple[SearchItem, ...]) -> "SearchIndex":
         keys = []
         for item in items:
-            fulls, initials = pinyin_keys(item.name)
             syllables = name_syllables(item.name)
+            fulls, initials = pinyin_keys(item.name)
             keys.append(
                 _Keys(
                     item=item,
                     name=item.name,
                     fulls=fulls,
                     initials=initials,
-                    syllables=syllables,
-                    letters="|".join(initials + fulls),
-                    first_letters="".join(r[0] for r in syllables[0] if r) if syllables else "",
+                    spelled=_spelled(syllables),
+                    letters="|".join(fulls),
                     number=item.number.lower(),
                     phone="".join(ch for ch in item.phone if ch.isdigit()),
                     address=item.address,
@@ -251,26 +246,28 @@ class SearchIndex:
         if not q:
             self._last_query, self._last_positions = "", None
             return [Hit(k.item.household, k.item.person, RANK_SUBSTRING) for k in self._keys]
-        rank = _ranker(q)
+        kind = query_kind(q)
+        rank = _RANKERS[kind](q)
         # Typing one more character can only narrow the set within the same kind of query.
         if (
             self._last_positions is not None
             and self._last_query
             and q.startswith(self._last_query)
-            and _ranker(self._last_query) is rank
+            and query_kind(self._last_query) == kind
         ):
             candidates = self._last_positions
         else:
             candidates = range(len(self._keys))
         matched: list[tuple[int, int]] = []
         for position in candidates:
-            r = rank(q, self._keys[position])
+            r = rank(self._keys[position])
             if r is not None:
                 matched.append((r, position))
         self._last_query = q
         self._last_positions = sorted(p for _, p in matched)
         matched.sort()
-        return [Hit(self._keys[p].item.household, self._keys[p].item.person, r) for r, p in matched]
+        keys = self._keys
+        return [Hit(keys[p].item.household, keys[p].item.person, r) for r, p in matched]
 
     def households(self, query: str) -> list[str]:
         """Household ids with at least one match, best-ranked first, each once."""
