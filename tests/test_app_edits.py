@@ -327,6 +327,35 @@ async def test_export_from_an_enrolled_laptop_writes_a_bundle(tmp_path: Path, mo
 
 
 @run_async
+async def test_without_a_stick_typing_goes_into_the_path(workspace: Path, tmp_path: Path, monkeypatch) -> None:
+    """No stick found: the cadre types a folder straight away (found in a tmux session: keys went nowhere)."""
+    folder = tmp_path / "export-folder"
+    folder.mkdir()
+    calls: list[Path] = []
+
+    def write(ws, dest: Path, progress) -> Path:
+        calls.append(dest)
+        target = dest / "fk.fkb"
+        target.write_bytes(b"bundle")
+        return target
+
+    monkeypatch.setattr("fieldkit.app.components.export.export_bundle", write)
+    monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [])
+    app = make_app(workspace, passphrase=PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dest = app.screen.query_one("#dest", Input)
+        await wait_until(pilot, lambda: dest.has_focus)
+        await pilot.press(*str(folder))
+        await pilot.press("ctrl+e")
+        status = app.screen.query_one("#export-status", Static)
+        await wait_until(pilot, lambda: "fk.fkb" in text(status))
+        assert calls == [folder]
+
+
+@run_async
 async def test_home_group_opens_the_roster_on_that_group(workspace: Path) -> None:
     app = make_app(workspace, passphrase=PASSPHRASE)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -72,6 +72,8 @@ class ExportScreen(DataScreen):
         dest = self.query_one("#dest", Input)
         if message.drives and not dest.value:
             dest.value = str(message.drives[0])
+        # Typing should land somewhere useful: the stick list when there are sticks, else the path.
+        (drives if message.drives else dest).focus()
         message.stop()
 
     @on(OptionList.OptionSelected, "#drives")
