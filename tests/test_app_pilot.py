@@ -89,6 +89,16 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(workspace: Path) -> 
 
 
 @run_async
+async def test_unlock_screen_shows_the_demo_hint_only_when_given(workspace: Path) -> None:
+    for hint in ("演示口令：demo-passphrase", ""):
+        app = make_app(workspace, unlock_hint=hint)
+        async with app.run_test() as pilot:
+            assert isinstance(app.screen, UnlockScreen)
+            shown = app.screen.query("#unlock-hint")
+            assert (text(shown.first(Static)) if shown else "") == hint
+
+
+@run_async
 async def test_find_by_initials_record_visit_and_reopen(workspace: Path) -> None:
     household, residents, away = pick_household(workspace)
     seen: list[object] = []

@@ -97,6 +97,7 @@ class FieldkitApp(App[int]):
         cursor_blink: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
         start_mode: str = "home",
+        unlock_hint: str = "",
     ) -> None:
         set_language(lang)
         self.lang = lang
@@ -108,6 +109,7 @@ class FieldkitApp(App[int]):
         self.clock = clock
         self.idle_lock_seconds = idle_lock_seconds
         self.initial_passphrase = passphrase
+        self.unlock_hint = unlock_hint  # e.g. the demo's passphrase, shown on the unlock screen
         self.opener = opener
         self.verifier = verifier
         self.cursor_blink = cursor_blink  # tests and snapshots turn it off
@@ -331,7 +333,7 @@ def idle_lock_setting(workspace_dir: Path) -> float:
     return DEFAULT_IDLE_LOCK_SECONDS
 
 
-def run_app(workspace_dir: Path | None, lang: str = "zh") -> int:
+def run_app(workspace_dir: Path | None, lang: str = "zh", unlock_hint: str = "") -> int:
     """Open the field app on ``workspace_dir`` (default: the platform data dir). Returns an exit code."""
     import os
 
@@ -345,6 +347,7 @@ def run_app(workspace_dir: Path | None, lang: str = "zh") -> int:
         lang,
         passphrase=os.environ.get("FIELDKIT_PASSPHRASE") or None,
         idle_lock_seconds=idle_lock_setting(workspace_dir),
+        unlock_hint=unlock_hint,
     )
     try:
         result = app.run()

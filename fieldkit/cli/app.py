@@ -46,4 +46,4 @@ def cmd_demo(args) -> int:
         return 0
     from fieldkit.app import run_app
 
-    return run_app(demo.laptop, get_language())
+    return run_app(demo.laptop, get_language(), unlock_hint=t("cli.demo.passphrase", passphrase=passphrase))

@@ -62,6 +62,9 @@ class UnlockScreen(Screen[Any]):
             with Vertical(id="unlock-box"):
                 yield Static(t("app.unlock.locked_title" if self.lock else "app.unlock.title"), classes="title")
                 yield Static(t("app.unlock.where", path=str(self.workspace_dir)), id="unlock-where")
+                hint = getattr(self.app, "unlock_hint", "")
+                if hint:
+                    yield Static(hint, id="unlock-hint")
                 yield FieldInput(password=True, placeholder=t("app.unlock.placeholder"), id="passphrase")
                 yield Button(t("app.unlock.button"), id="unlock", variant="primary")
                 yield Static("", id="unlock-message")
