@@ -5,7 +5,7 @@ and feeds that passed the container checks (signature, decryption, chain, checkp
 ``sync.verify``), ``plan_merge`` decides per bundle which entries are new, how many are already held,
 and whether it forks or does not extend what is held. Nothing is written. The imperative half
 further down (``merge_files``) reads and verifies files, plans, and writes the plan into the master
-in one transaction (``master_transaction``: the old master or the new one, never a mix).
+in one store transaction (``Store.transaction``: the old master or the new one, never a mix).
 
 Guarantees the property tests check: for honest feeds, merging is idempotent (the same bundle again
 adds nothing), commutative and associative (any order, any grouping of bundles gives the same
@@ -21,23 +21,18 @@ and the other is kept as evidence in the quarantine (``sync.quarantine``), never
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
-import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fieldkit.core.atomic import atomic_write, fsync_dir
-from fieldkit.core.canonical import canonical, now_iso
-from fieldkit.core.errors import DiskFullError, FieldkitError
+from fieldkit.core.canonical import now_iso
+from fieldkit.core.errors import FieldkitError
 from fieldkit.core.feed import ZERO, Entry
 from fieldkit.core.fold import EDIT_PREFIX, fold
-from fieldkit.core.store import gc_paused
+from fieldkit.core.store import gc_paused, recover_interrupted, transaction_interrupted
 from sync.checkpoint import SignedHead
 from sync.digest import content_digest
 
@@ -275,150 +270,23 @@ def apply_to_view(held: HeldView, plan: MergePlan) -> dict[str, list[str]]:
 # ============================================================================ the imperative half
 #
 # A merge touches many files of the store (one or more segments per feed, the documents, the
-# manifest); each is replaced atomically, but together they are not. So a merge runs as a master
-# transaction: before the first write, every file of the store is hard-linked into ``store.prev/``
-# (cheap, and safe because the store never modifies a file in place: atomic_write always renames a
-# new file over the old one, leaving the old inode to the link), then ``store.merging`` is written.
-# On success the marker is removed and ``store.prev/`` stays as the previous version (DESIGN 6). On
-# any failure (a full disk, a damaged file) the store is put back from ``store.prev/``; after a crash
-# (kill -9, power cut) the marker is still there and ``recover_master`` does the same before the
-# workspace is next opened. Restoring is idempotent, so a crash while restoring is harmless too.
-
-MARKER = "store.merging"
-SNAPSHOT = "store.prev"
-_SKIP = {"lock"}
-
-
-def _store_files(root: Path) -> dict[str, Path]:
-    """Relative path -> file for every data file under ``root`` (not the lock, not temp files)."""
-    files: dict[str, Path] = {}
-    if not root.is_dir():
-        return files
-    for path in root.rglob("*"):
-        if path.is_file() and path.name not in _SKIP and not path.name.endswith(".tmp"):
-            files[path.relative_to(root).as_posix()] = path
-    return files
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links: a durable copy
-        shutil.copyfile(source, target)
-        with open(target, "rb+") as handle:
-            os.fsync(handle.fileno())
-
-
-def _fsync_tree(root: Path) -> None:
-    for folder in sorted({p.parent for p in root.rglob("*")} | {root}, key=lambda p: len(p.parts), reverse=True):
-        fsync_dir(folder)
-
-
-def snapshot_store(workspace_dir: Path) -> None:
-    """Link every store file into ``store.prev/`` (replacing an older one), then set the marker."""
-    root = Path(workspace_dir)
-    store_dir, snap, building = root / "store", root / SNAPSHOT, root / f"{SNAPSHOT}.building"
-    try:
-        if building.exists():
-            shutil.rmtree(building)
-        for rel, source in _store_files(store_dir).items():
-            target = building / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
-        building.mkdir(exist_ok=True)
-        _fsync_tree(building)
-        if snap.exists():
-            shutil.rmtree(snap)
-        os.replace(building, snap)
-        fsync_dir(root)
-    except OSError as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        if exc.errno == errno.ENOSPC:
-            raise DiskFullError(snap) from None
-        raise FieldkitError("io.write_failed", path=str(snap), reason=exc.strerror or type(exc).__name__) from None
-    atomic_write(root / MARKER, canonical({"format": 1, "started": now_iso()}))
-
-
-def restore_store(workspace_dir: Path) -> None:
-    """Put the store back exactly as ``store.prev/`` holds it, then clear the marker. Idempotent."""
-    root = Path(workspace_dir)
-    store_dir, snap = root / "store", root / SNAPSHOT
-    saved = _store_files(snap)
-    current = _store_files(store_dir)
-    for rel, path in current.items():
-        if rel not in saved:
-            path.unlink()
-    for folder in sorted((p for p in store_dir.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        if not (snap / folder.relative_to(store_dir)).is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-    # Segments and documents first, the manifest last: a reader never sees a manifest ahead of them.
-    for rel in sorted(saved, key=lambda r: (r == "manifest.age", r)):
-        source, target = saved[rel], store_dir / rel
-        if target.exists() and os.path.samefile(source, target):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.restore.tmp"
-        tmp.unlink(missing_ok=True)
-        _link_or_copy(source, tmp)
-        os.replace(tmp, target)
-    _fsync_tree(store_dir)
-    (root / MARKER).unlink(missing_ok=True)
-    fsync_dir(root)
+# manifest); each is replaced atomically, but together they are not. So a merge writes inside one
+# store transaction (``Store.transaction``): the old master or the new one, never a part. The store
+# keeps the previous master in ``<ws>/store/prev/``, puts it back when writing fails (a full disk),
+# and ``Store.open`` puts it back after a crash (kill -9, power cut) whoever opens the workspace next.
 
 
 def merge_interrupted(workspace_dir: Path) -> bool:
-    return (Path(workspace_dir) / MARKER).exists()
+    """Whether a merge (a store transaction) in ``workspace_dir`` was interrupted and not put back yet."""
+    return transaction_interrupted(Path(workspace_dir) / "store")
 
 
 def recover_master(workspace_dir: Path) -> bool:
-    """If a merge was interrupted, put the previous master back. True when something was restored.
+    """Put back the master from before an interrupted merge. True when something was put back.
 
-    Call before opening a township or county workspace (the store's own lock keeps a second writer
-    out while the workspace is open).
+    Opening the workspace does this by itself; the CLI calls this first to tell the user.
     """
-    if not merge_interrupted(workspace_dir):
-        return False
-    with _store_lock(Path(workspace_dir) / "store"):
-        restore_store(workspace_dir)
-    return True
-
-
-@contextmanager
-def _store_lock(store_dir: Path) -> Iterator[None]:
-    """The store's writer lock (``store/lock``), so nobody writes while the store is being restored."""
-    fd = os.open(store_dir / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise FieldkitError("store.locked", path=str(store_dir)) from None
-        yield
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def master_transaction(workspace_dir: Path) -> Iterator[None]:
-    """All writes inside land together or not at all (see above). The caller holds the store open
-    for writing; after a failure the open store object is stale and must be discarded."""
-    root = Path(workspace_dir)
-    if merge_interrupted(root):
-        restore_store(root)
-    snapshot_store(root)
-    try:
-        yield
-    except BaseException:
-        restore_store(root)
-        raise
-    (root / MARKER).unlink()
-    fsync_dir(root)
+    return recover_interrupted(Path(workspace_dir) / "store")
 
 
 # ============================================================================ merging files
@@ -507,8 +375,8 @@ def merge_files(
 ) -> MergeReport:
     """Verify each file in the order DESIGN 6 lists, merge the good ones into ``ws``'s master in one
     transaction, keep the bad ones in quarantine with their reason. Refused files do not stop the
-    others. If writing fails (a full disk) the previous master is put back and the error raised; the
-    ``ws`` object is then stale and must be closed."""
+    others. If writing fails (a full disk) the previous master is put back (``ws`` with it) and the
+    error raised."""
     with gc_paused():  # parsing builds ~10^6 small objects and no cycles
         return _merge_files(ws, paths, progress, write_progress)
 
@@ -566,12 +434,7 @@ def _merge_files(ws: Any, paths: Sequence[Path], progress: Progress | None, writ
     old_cps = stored_checkpoints(store)
     cps = {feed: cp for feed, cp in plan.checkpoints.items() if feed not in old_cps or cp.seq > old_cps[feed].seq}
     if plan.new_count or records or cps:
-        store.put_doc(SYNC_TABLE, "last_merge_started", now_iso())  # takes the store's writer lock first
-        try:
-            _apply(ws, plan, records, old_cps, cps, digest_after, len(reports), write_progress)
-        except BaseException:
-            store.close()  # its memory still holds the undone merge: no further write may use it
-            raise
+        _apply(ws, plan, records, old_cps, cps, digest_after, len(reports), write_progress)
     _count_conflicts(store, [(report, outcome) for (report, _, _), outcome in zip(verified, plan.results)])
     return MergeReport(reports, plan.new_count, digest_before, digest_after, plan.forks)
 
@@ -582,13 +445,12 @@ def _apply(ws: Any, plan: MergePlan, records: list[dict[str, Any]], old_cps: dic
     from sync import quarantine
 
     store = ws.store
-    with master_transaction(ws.path):
-        done = 0
-        for feed in sorted(plan.new_entries):
-            store.add_entries(feed, list(plan.new_entries[feed]))
-            done += len(plan.new_entries[feed])
-            if write_progress:
-                write_progress(done, plan.new_count)
+    # Raises store.reloaded, before writing anything, if another process changed the master since
+    # this plan was made from it.
+    with store.transaction():
+        # Every entry came out of parse_entries + verify_chain (sync.verify): trusted.
+        new_entries = {feed: plan.new_entries[feed] for feed in sorted(plan.new_entries)}
+        store.add_many(new_entries, trusted=True, progress=write_progress)
         if cps:
             merged_cps = {f: cp.as_dict() for f, cp in old_cps.items()}
             merged_cps.update({f: cp.as_dict() for f, cp in cps.items()})

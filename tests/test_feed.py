@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 
@@ -15,6 +14,7 @@ from fieldkit.core.feed import (
     Entry,
     Feed,
     FeedError,
+    chain_entry,
     make_entry,
     new_device_feed_id,
     parse_entries,
@@ -90,6 +90,41 @@ def test_make_entry_refuses_bad_fields(field, value):
     with pytest.raises(ValueError):
         make_entry(**args)
 
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("time", "2026-11-29T18:04:15"), ("prev", "0" * 63), ("feed", "D-BAD/../x"), ("body", {"ratio": 0.5}),
+     ("body", {"members": [{"n": float("nan")}]}), ("base", ["not-a-hash"])],
+)
+def test_chain_entry_refuses_what_make_entry_refuses(field, value):
+    args = dict(feed=FEED, seq=1, prev=ZERO, time=TIME, type="visit", entity="visit:1", base=[], body={})
+    args[field] = value
+    with pytest.raises(ValueError):
+        chain_entry(**args)
+
+
+def test_chain_entry_is_make_entry_without_the_round_trip():
+    body = visit_body(3)
+    fast = chain_entry(FEED, 1, ZERO, TIME, "visit", "visit:" + "a" * 32, [], body)
+    slow = make_entry(FEED, 1, ZERO, TIME, "visit", "visit:" + "a" * 32, [], body)
+    assert fast.raw == slow.raw and fast.hash == slow.hash and fast == slow
+    assert fast.body is body  # not copied: the caller hands it over
+    assert parse_entry(fast.raw).body == fast.body
+    # something JSON would change on the way (a tuple, an int key) takes make_entry's path
+    for odd_body, parsed in (({"list": (1, 2)}, {"list": [1, 2]}), ({3: "x"}, {"3": "x"})):
+        odd = chain_entry(FEED, 1, ZERO, TIME, "visit", "visit:" + "a" * 32, [], odd_body)
+        assert odd.body == parsed == parse_entry(odd.raw).body
+
+
+def test_parsed_entries_keep_one_copy_of_repeated_strings():
+    raws = [e.raw for e in chain(4)]
+    for known in (False, True):
+        entries = parse_entries(raws, feed=FEED, known_canonical=known)
+        assert all(a.hash is b.prev for a, b in zip(entries, entries[1:]))
+        assert all(e.feed is FEED for e in entries)
+        assert all(e.time is entries[0].time and e.type is entries[0].type for e in entries)
+        assert entries == chain(4)
 
 def test_parse_entry_round_trips():
     for entry in chain(3):
@@ -231,7 +266,10 @@ def test_changed_prev_link_is_a_broken_link():
 
 def test_forged_entry_object_is_caught():
     entries = chain(4)
-    forged = dataclasses.replace(entries[1], raw=entries[1].raw.replace(b"000002", b"000007"))
+    real = entries[1]
+    forged = Entry(real.raw.replace(b"000002", b"000007"), real.v, real.feed, real.seq, real.prev, real.time,
+                   real.type, real.entity, real.base, real.body, real.hash)
+    assert forged != real  # the same hash, other bytes: not the same entry
     assert reason_at([entries[0], forged] + entries[2:]) == (2, "altered")
 
 
