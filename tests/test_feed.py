@@ -310,3 +310,21 @@ def test_feed_extend_requires_an_exact_continuation():
     assert (caught.value.seq, caught.value.reason) == (3, "gap")
     assert feed.extend(entries[2:]) == entries[2:]
     assert feed.entries == entries
+
+
+@pytest.mark.parametrize(
+    "time,ok",
+    [
+        ("2026-11-29T18:04:15+08:00", True),
+        ("2026-11-29T10:04:15+00:00", True),
+        ("2026-11-29T18:04:15.123456+08:00", True),
+        ("2026-11-29T10:04:15Z", False),  # 3.11 parses it, 3.10 does not: refuse on every version
+        ("20261129T180415+0800", False),
+        ("2026-11-29T18:04:15", False),  # no offset
+        ("2026-13-29T18:04:15+08:00", False),
+    ],
+)
+def test_entry_time_has_one_spelling(time, ok):
+    from fieldkit.core.feed import _is_time_with_offset
+
+    assert _is_time_with_offset(time) is ok

@@ -180,7 +180,14 @@ def _shape_problem(obj: Any) -> str | None:
     return None
 
 
+# One spelling only (what datetime.isoformat() writes): Python 3.11's fromisoformat also takes "Z",
+# basic and week formats that 3.10 refuses, and a feed must verify the same on every laptop.
+_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}:[0-9]{2}")
+
+
 def _is_time_with_offset(value: str) -> bool:
+    if not _TIME_RE.fullmatch(value):
+        return False
     try:
         return datetime.fromisoformat(value).tzinfo is not None
     except ValueError:
