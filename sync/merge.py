@@ -32,7 +32,8 @@ from fieldkit.core.canonical import now_iso
 from fieldkit.core.errors import FieldkitError
 from fieldkit.core.feed import ZERO, Entry
 from fieldkit.core.fold import EDIT_PREFIX, fold
-from fieldkit.core.store import gc_paused, recover_interrupted, transaction_interrupted
+from fieldkit.core.gcpause import paused_gc
+from fieldkit.core.store import recover_interrupted, transaction_interrupted
 from sync.checkpoint import SignedHead
 from sync.digest import content_digest
 
@@ -377,7 +378,7 @@ def merge_files(
     transaction, keep the bad ones in quarantine with their reason. Refused files do not stop the
     others. If writing fails (a full disk) the previous master is put back (``ws`` with it) and the
     error raised."""
-    with gc_paused():  # parsing builds ~10^6 small objects and no cycles
+    with paused_gc():  # parsing builds ~10^6 small objects and no cycles
         return _merge_files(ws, paths, progress, write_progress)
 
 

@@ -24,11 +24,9 @@ Feeds the township writes: ``t-<code>`` (``township.init``, ``form.publish`` of 
 
 from __future__ import annotations
 
-import gc
 import re
 import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from typing import Any
 from fieldkit.core import age
 from fieldkit.core.canonical import now_iso
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.gcpause import paused_gc
 from fieldkit.core.feed import Entry, chain_entry
 from fieldkit.core.keys import SigningKey, fingerprint, write_keyfile
 from fieldkit.core.model import State
@@ -60,20 +59,6 @@ PlannedLike = tuple[str, str, Sequence[str], dict[str, Any]]  # (type, entity, b
 
 def _no_progress(done: int, total: int) -> None:
     pass
-
-
-@contextmanager
-def bulk_work() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk import. Parsing a 45,000-person roster and
-    recording 57,000 events creates millions of objects and no reference cycles; the collector would
-    otherwise walk all of them again and again (10-15% of the import's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------ batch recording
@@ -257,7 +242,7 @@ def import_roster(
     progress: Progress = _no_progress,
 ) -> RosterImport:
     """Parse, plan and record in one go (``RosterRefused`` before anything is written)."""
-    with bulk_work():
+    with paused_gc():
         parse = parse_roster_file(path)
         plan = plan_roster(ws, parse, skip_bad_rows=skip_bad_rows, village_codes=village_codes)
         return record_roster(ws, parse, plan, progress=progress)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from fieldkit.core.fold import paused_gc
+from fieldkit.core.gcpause import paused_gc
 from fieldkit.core.model import (
     AWAY,
     CHANNELS,

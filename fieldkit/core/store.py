@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 import errno
-import gc
 import hashlib
 import hmac
 import json
@@ -67,6 +66,7 @@ from fieldkit.core.atomic import atomic_write, fsync_dir
 from fieldkit.core.canonical import canonical, now_iso
 from fieldkit.core.errors import DiskFullError, FieldkitError
 from fieldkit.i18n import t
+from fieldkit.core.gcpause import paused_gc
 from fieldkit.core.feed import (
     ZERO,
     Entry,
@@ -98,7 +98,6 @@ __all__ = [
     "StoreDamagedError",
     "ForkError",
     "SEGMENT_SIZE",
-    "gc_paused",
     "transaction_interrupted",
     "recover_interrupted",
 ]
@@ -114,22 +113,6 @@ class StoreDamagedError(FieldkitError):
     def english(self) -> str:  # a nested FeedError detail in English too
         params = {k: v.english() if isinstance(v, FieldkitError) else v for k, v in self.params.items()}
         return t(self.key, lang="en", **params).replace("\n", " ")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once (loading, folding).
-
-    Parsing 20,000 entries makes ~10^6 small dicts and strings; the collector would walk them all
-    again and again (about a quarter of the load time) although they form no cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------ file helpers
@@ -881,7 +864,7 @@ class Store:
         return transaction_interrupted(self.path), manifest
 
     def _load(self, root: Path | None = None) -> _Loaded:
-        with gc_paused():
+        with paused_gc():
             return self._load_all(root or self.path)
 
     def _load_all(self, root: Path) -> _Loaded:

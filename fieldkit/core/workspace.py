@@ -26,7 +26,8 @@ from fieldkit.core.errors import FieldkitError
 from fieldkit.core.feed import Entry
 from fieldkit.core.fold import fold
 from fieldkit.core.model import State
-from fieldkit.core.store import SEGMENT_SIZE, Store, gc_paused
+from fieldkit.core.gcpause import paused_gc
+from fieldkit.core.store import SEGMENT_SIZE, Store
 
 FORMAT = 1
 KINDS = ("device", "township", "county")
@@ -178,7 +179,7 @@ class Workspace:
         """The fold of every entry in the store, cached until the store changes."""
         revision = self.store.revision
         if self._state is None or self._state_revision != revision:
-            with gc_paused():
+            with paused_gc():
                 self._state = fold(self.store.entries())
             self._state_revision = revision
         return self._state

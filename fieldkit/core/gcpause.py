@@ -1,0 +1,24 @@
+"""Pause Python's cyclic garbage collector around bulk work.
+
+Loading a store, folding 20,000+ events or importing a 45,000-person roster allocates millions of
+objects and no reference cycles (reference counting frees them all). With the collector running, its
+passes rescan every live object again and again: about a quarter of the time of a fold.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Process-wide, restored on exit; if the collector was already off it stays off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
