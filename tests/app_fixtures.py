@@ -8,6 +8,7 @@ own copy in milliseconds. Set FIELDKIT_SCRYPT_WORK_FACTOR low (tests/conftest.py
 from __future__ import annotations
 
 import shutil
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -79,6 +80,26 @@ async def wait_loaded(pilot) -> None:
 
     await wait_until(pilot, lambda: pilot.app.snapshot is not None and isinstance(pilot.app.screen, HomeScreen))
     await pilot.pause()
+
+
+async def press_into(pilot, screen_type: type, *keys: str) -> None:
+    """Press ``keys``, then let the app run until its screen is a ``screen_type``."""
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
+
+
+def static_text(widget) -> str:
+    """What a Static widget shows."""
+    return str(widget.content)
+
+
+@asynccontextmanager
+async def loaded_app(path: Path, lang: str = "zh", size: tuple[int, int] = (80, 24), **kwargs: object):
+    """``(app, pilot)``: the app on ``path`` unlocked with PASSPHRASE, its home screen loaded."""
+    app = make_app(path, lang, passphrase=PASSPHRASE, **kwargs)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(pilot)
+        yield app, pilot
 
 
 def screen_text(app) -> str:

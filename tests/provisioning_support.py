@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from pathlib import Path
+
+from tests.roster_support import read_csv, write_csv
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "roster_hongxing.csv"
@@ -25,17 +25,7 @@ def sample_roster() -> Path:
 
 
 def sample_rows() -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(sample_roster().read_bytes().decode("utf-8-sig"), newline="")))
-    return rows[0], rows[1:]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
+    return read_csv(sample_roster())
 
 
 def tiny_roster(path: Path, village: str = "青山村", households: int = 2) -> Path:

@@ -29,8 +29,12 @@ def sample_path() -> Path:
 
 def sample_table() -> tuple[list[str], list[list[str]]]:
     """Header and data rows of the sample, read with the csv module alone (the independent oracle)."""
-    text = sample_path().read_bytes().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return read_csv(sample_path())
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a UTF-8 CSV file (with or without a BOM)."""
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
     return rows[0], rows[1:]
 
 

@@ -21,11 +21,12 @@ from tests.app_fixtures import (
     PASSPHRASE,
     copy_workspace,
     demo_workspace,
-    make_app,
+    loaded_app,
     open_workspace,
+    press_into,
     run_async,
     screen_text,
-    wait_loaded,
+    static_text as text,
     wait_until,
 )
 
@@ -38,10 +39,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workspace(template: Path, tmp_path: Path) -> Path:
     return copy_workspace(template, tmp_path / "ws")
-
-
-def text(widget: Static) -> str:
-    return str(widget.content)
 
 
 def entries_for(path: Path, entity: str):
@@ -64,17 +61,14 @@ def resident_household(app) -> str:
 
 @run_async
 async def test_add_change_phone_and_remove_members(workspace: Path) -> None:
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(workspace) as (app, pilot):
         household = resident_household(app)
         app.open_household(household)
         await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
         members_before = len(app.snapshot.state.members_of(household))
 
         # a baby was born: add a member
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, AddMemberScreen))
+        await press_into(pilot, AddMemberScreen, "a")
         dialog = app.screen
         await type_into(pilot, "#name", "张小宝")
         await type_into(pilot, "#birth_year", "2026")
@@ -84,8 +78,7 @@ async def test_add_change_phone_and_remove_members(workspace: Path) -> None:
         await pilot.pause()
         assert "原因" in text(dialog.query_one("#dialog-problem", Static)) or "reason" in text(dialog.query_one("#dialog-problem", Static))
         dialog.query_one("#reason", Select).value = "born"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "ctrl+s")
         await wait_until(pilot, lambda: len(app.snapshot.state.members_of(household)) == members_before + 1)
         baby = next(p for p in app.snapshot.state.members_of(household) if p.name == "张小宝")
         assert baby.birth_year == 2026 and baby.id.startswith(household + "-x")
@@ -97,26 +90,22 @@ async def test_add_change_phone_and_remove_members(workspace: Path) -> None:
         table.move_cursor(row=0)
         head_id = app.screen.selected_person()
         old_heads = app.snapshot.state.heads_of(f"p:{head_id}")
-        await pilot.press("p")
-        await wait_until(pilot, lambda: isinstance(app.screen, PhoneScreen))
+        await press_into(pilot, PhoneScreen, "p")
         phone = app.screen.query_one("#phone", Input)
         phone.value = "12345"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "11位" in text(app.screen.query_one("#dialog-problem", Static))
         phone.value = "13912345678"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "ctrl+s")
         await wait_until(pilot, lambda: app.snapshot.state.persons[head_id].phone == "13912345678")
 
         # the baby's entry was a mistake of another kind: remove a member as deceased
         rows = [str(k.value) for k in app.screen.query_one("#members", DataTable).rows]
         app.screen.query_one("#members", DataTable).move_cursor(row=rows.index(baby.id))
-        await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, RemoveMemberScreen))
+        await press_into(pilot, RemoveMemberScreen, "d")
         app.screen.query_one("#reason", Select).value = "deceased"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "ctrl+s")
         await wait_until(pilot, lambda: len(app.snapshot.state.members_of(household)) == members_before)
         await pilot.press("ctrl+q")
 
@@ -131,13 +120,9 @@ async def test_add_change_phone_and_remove_members(workspace: Path) -> None:
 
 @run_async
 async def test_add_a_household_found_on_the_ground(workspace: Path) -> None:
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
-        await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: isinstance(app.screen, NewHouseholdScreen))
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, RosterScreen, "f2")
+        await press_into(pilot, NewHouseholdScreen, "ctrl+n")
         dialog = app.screen
         dialog.query_one("#group", Select).value = "2"
         existing = app.snapshot.rows[app.snapshot.order[0]].number
@@ -149,8 +134,7 @@ async def test_add_a_household_found_on_the_ground(workspace: Path) -> None:
         assert text(dialog.query_one("#dialog-problem", Static))  # the number is taken
         dialog.query_one("#number", Input).value = "029901"
         await type_into(pilot, "#address", "红星村第2村民小组新1号")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await press_into(pilot, RosterScreen, "ctrl+s")
         household = f"{app.snapshot.village_code}-029901"
         await wait_until(pilot, lambda: household in app.snapshot.rows)
         assert app.snapshot.rows[household].status == NOT_VISITED
@@ -162,14 +146,10 @@ async def test_add_a_household_found_on_the_ground(workspace: Path) -> None:
 
 @run_async
 async def test_log_an_activity(workspace: Path) -> None:
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActivitiesScreen))
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, ActivitiesScreen, "f3")
         assert "还没有" in screen_text(app)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActivityFormScreen))
+        await press_into(pilot, ActivityFormScreen, "n")
         form = app.screen
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -179,8 +159,7 @@ async def test_log_an_activity(workspace: Path) -> None:
         await type_into(pilot, "#q-place", "村委会门口集市")
         await type_into(pilot, "#q-audience", "150")
         await type_into(pilot, "#q-materials", "200")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActivitiesScreen))
+        await press_into(pilot, ActivitiesScreen, "ctrl+s")
         await wait_until(pilot, lambda: len(app.snapshot.state.activities) == 1)
         table = app.screen.query_one("#activity-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == 1)
@@ -206,11 +185,8 @@ async def test_export_shows_progress_and_where_it_went(workspace: Path, tmp_path
 
     monkeypatch.setattr("fieldkit.app.components.export.export_bundle", write)
     monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [stick])
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.value == str(stick))  # the stick was found and chosen
         await pilot.press("ctrl+e")
@@ -234,14 +210,11 @@ def test_finds_usb_sticks_under_media_and_mnt(tmp_path: Path) -> None:
 
 @run_async
 async def test_palette_jumps_to_a_household_and_filters_narrow_the_roster(workspace: Path) -> None:
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(workspace) as (app, pilot):
         snapshot = app.snapshot
         household = resident_household(app)
         number = snapshot.rows[household].number
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await press_into(pilot, CommandPalette, "ctrl+p")
         await pilot.press(*number)
         palette = app.screen
         await wait_until(
@@ -252,12 +225,10 @@ async def test_palette_jumps_to_a_household_and_filters_narrow_the_roster(worksp
                 for i in range(options.option_count)
             ),
         )
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "enter")
         assert app.screen.household == household
 
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await press_into(pilot, RosterScreen, "escape")
         roster = app.screen
         await pilot.press("f5")  # all → to do
         await pilot.press("f5")  # → not visited
@@ -268,13 +239,10 @@ async def test_palette_jumps_to_a_household_and_filters_narrow_the_roster(worksp
 
 @run_async
 async def test_english_everywhere(workspace: Path) -> None:
-    app = make_app(workspace, "en", passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(workspace, "en") as (app, pilot):
         home = screen_text(app)
         assert "households:" in home and "Anti-fraud app" in home and "Roster" in home
-        await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await press_into(pilot, RosterScreen, "f2")
         roster = screen_text(app)
         assert "Search" in roster or "Status" in roster
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in roster.splitlines()[-1])  # the footer
@@ -286,11 +254,8 @@ async def test_export_failure_is_one_plain_line(workspace: Path, tmp_path: Path,
     stick = tmp_path / "stick"
     stick.mkdir()
     monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [stick])
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.value == str(stick))
         await pilot.press("ctrl+e")
@@ -309,12 +274,9 @@ async def test_export_from_an_enrolled_laptop_writes_a_bundle(tmp_path: Path, mo
     stick = tmp_path / "stick"
     stick.mkdir()
     monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [stick])
-    app = make_app(demo.laptop, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(demo.laptop) as (app, pilot):
         assert app.snapshot.village_name != app.snapshot.village_code  # the kit brought the roster
-        await pilot.press("f4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.value == str(stick))
         await pilot.press("ctrl+e")
@@ -341,11 +303,8 @@ async def test_without_a_stick_typing_goes_into_the_path(workspace: Path, tmp_pa
 
     monkeypatch.setattr("fieldkit.app.components.export.export_bundle", write)
     monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [])
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("f4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.has_focus)
         await pilot.press(*str(folder))
@@ -357,9 +316,7 @@ async def test_without_a_stick_typing_goes_into_the_path(workspace: Path, tmp_pa
 
 @run_async
 async def test_home_group_opens_the_roster_on_that_group(workspace: Path) -> None:
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(workspace) as (app, pilot):
         await pilot.press("down", "enter")  # the second group
         await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
         roster = app.screen

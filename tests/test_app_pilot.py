@@ -11,10 +11,13 @@ from tests.app_fixtures import (
     PASSPHRASE,
     copy_workspace,
     demo_workspace,
+    loaded_app,
     make_app,
     open_workspace,
+    press_into,
     run_async,
     screen_text,
+    static_text as text,
     wait_loaded,
     wait_until,
 )
@@ -38,10 +41,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workspace(template: Path, tmp_path: Path) -> Path:
     return copy_workspace(template, tmp_path / "ws")
-
-
-def text(widget: Static) -> str:
-    return str(widget.content)
 
 
 def pick_household(path: Path) -> tuple[str, list[str], str]:
@@ -112,8 +111,7 @@ async def test_find_by_initials_record_visit_and_reopen(workspace: Path) -> None
         initials = pinyin_keys(head)[1][0]
 
         # the roster: type the head's pinyin initials
-        await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await press_into(pilot, RosterScreen, "f2")
         await pilot.press(*initials)
         roster = app.screen
         assert isinstance(roster, RosterScreen)
@@ -123,14 +121,12 @@ async def test_find_by_initials_record_visit_and_reopen(workspace: Path) -> None
         exact = [h for h in roster._shown if any(initials in pinyin_keys(p.name)[1] for p in before.state.members_of(h))]
         assert household in exact and roster._shown[: len(exact)] == exact
         position = roster._shown.index(household)
-        await pilot.press("down", *(["down"] * position), "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "down", *(["down"] * position), "enter")
         assert app.screen.household == household
         assert "未走访" in text(app.screen.query_one("#hh-title", Static))
 
         # record the visit: the two residents briefed in person, the one away briefed by phone
-        await pilot.press("v")
-        await wait_until(pilot, lambda: isinstance(app.screen, VisitFormScreen))
+        await press_into(pilot, VisitFormScreen, "v")
         form = app.screen
         grid = form.query_one("#grid", MemberGrid)
         for person in residents:  # a click on the cell flips it
@@ -144,8 +140,7 @@ async def test_find_by_initials_record_visit_and_reopen(workspace: Path) -> None
         # keyboard: the cursor is on the away member's app cell; go left to the channel and step it
         await pilot.press("left", "space", "space")  # — → in person → phone
         assert grid.value(away, "channel") == "phone"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, HouseholdScreen, "ctrl+s")
         await wait_until(pilot, lambda: app.snapshot.version > before.version)
         await pilot.pause()
         assert any(isinstance(m, msg.Saved) and m.household == household for m in seen)
@@ -182,14 +177,11 @@ async def test_find_by_initials_record_visit_and_reopen(workspace: Path) -> None
 @run_async
 async def test_missing_required_answer_cannot_be_saved_and_says_why(workspace: Path) -> None:
     household, residents, away = pick_household(workspace)
-    app = make_app(workspace, passphrase=PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+    async with loaded_app(workspace) as (app, pilot):
         entries = app.snapshot.state.entry_count
         app.open_household(household)
         await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
-        await pilot.press("v")
-        await wait_until(pilot, lambda: isinstance(app.screen, VisitFormScreen))
+        await press_into(pilot, VisitFormScreen, "v")
         form = app.screen
         away_index = [p.id for p in form.members].index(away)
         grid = form.query_one("#grid", MemberGrid)
@@ -220,8 +212,7 @@ async def test_locks_after_idle_and_refuses_a_wrong_passphrase(workspace: Path) 
     app = make_app(workspace, passphrase=PASSPHRASE, idle_lock_seconds=3600)
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
-        await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await press_into(pilot, RosterScreen, "f2")
         await pilot.pause(0.3)
         assert not app.locked
         app.idle_lock_seconds = 0.3  # now leave it alone

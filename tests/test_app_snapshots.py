@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_fixtures import PASSPHRASE, copy_workspace, demo_workspace, make_app, open_workspace, wait_loaded, wait_until
+from tests.app_fixtures import (
+    PASSPHRASE,
+    copy_workspace,
+    demo_workspace,
+    make_app,
+    open_workspace,
+    press_into,
+    wait_loaded,
+    wait_until,
+)
 from fieldkit.app.components.household import HouseholdScreen
 from fieldkit.app.components.roster import RosterScreen
 from fieldkit.app.components.visit_form import VisitFormScreen
@@ -45,14 +54,12 @@ def navigate(screen: str, household: str):
         app = pilot.app
         await wait_loaded(pilot)
         if screen == "roster":
-            await pilot.press("f2")
-            await wait_until(pilot, lambda: isinstance(app.screen, RosterScreen))
+            await press_into(pilot, RosterScreen, "f2")
         elif screen in ("household", "visit"):
             app.open_household(household)
             await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
             if screen == "visit":
-                await pilot.press("v")
-                await wait_until(pilot, lambda: isinstance(app.screen, VisitFormScreen))
+                await press_into(pilot, VisitFormScreen, "v")
         await pilot.pause()
 
     return run_before

@@ -72,16 +72,6 @@ def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def open_master(args):
-    """Open the workspace, first putting back the master if a merge was interrupted."""
-    from sync.merge import recover_master
-
-    path = common.workspace_dir(args)
-    if (path / "workspace.json").is_file() and recover_master(path):
-        print(t("sync.cli.interrupted_merge"), file=sys.stderr)
-    return common.open_workspace(args)
-
-
 def gather(ws) -> checks.AuditInput:
     """Everything the checks read: feeds, state, coverage, what the merge recorded."""
     from sync import quarantine
@@ -105,7 +95,7 @@ def cmd_audit(args) -> int:
         raise FieldkitError("audit.cli.bad_threshold")
     out = check_suffix(Path(args.out)) if args.out else None
     config = checks.AuditConfig(clock_tolerance=timedelta(minutes=args.tolerance), max_visits_per_hour=args.max_per_hour)
-    ws = open_master(args)
+    ws = common.open_master(args)
     try:
         data = gather(ws)
         result = checks.audit(data, config)
@@ -183,7 +173,7 @@ def cmd_sample(args) -> int:
     if not seed or len(seed) > MAX_SEED:
         raise FieldkitError("audit.sample.bad_seed", max=MAX_SEED)
     out = check_suffix(Path(args.out)) if args.out else None
-    ws = open_master(args)
+    ws = common.open_master(args)
     try:
         state = ws.state()
         villages = [_village_code(state, v) for v in args.village] or None
@@ -249,7 +239,7 @@ def cmd_callback(args) -> int:
     if len(note) > MAX_NOTE:
         raise FieldkitError("audit.callback.note_too_long", max=MAX_NOTE)
     household_id = args.household.strip()
-    ws = open_master(args)
+    ws = common.open_master(args)
     try:
         if ws.kind != "township":
             raise FieldkitError("audit.callback.not_township", kind=ws.kind)

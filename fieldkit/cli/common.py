@@ -6,10 +6,13 @@ import getpass
 import os
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from fieldkit.core.errors import FieldkitError
 from fieldkit.i18n import t
+
+DOSSIER_PASSPHRASE_ENV = "FIELDKIT_DOSSIER_PASSPHRASE"  # the township dossier key's, when it differs from the office's
 
 
 def workspace_dir(args, *, default_kind: str = "device") -> Path:
@@ -26,6 +29,40 @@ def add_dir_option(parser) -> None:
     parser.add_argument("--dir", dest="sub_dir", metavar="DIR", help=t("cli.opt.dir"))
 
 
+def add_group(subparsers, name: str, help_key: str, adders: Iterable[Callable[[object], None]]) -> None:
+    """A command group (``fieldkit <name> COMMAND``) whose subcommands come from ``adders``; bare, it prints help."""
+    parser = subparsers.add_parser(name, help=t(help_key), description=t(help_key))
+    parser.set_defaults(handler=lambda args: usage(parser))
+    sub = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND")
+    for add in adders:
+        add(sub)
+
+
+def usage(parser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def add_subcommand(sub, name: str, handler, help_key: str, description_key: str | None = None, **params):
+    """A subcommand parser with ``--dir`` and its handler; the caller adds the rest of its arguments."""
+    parser = sub.add_parser(name, help=t(help_key), description=t(description_key or help_key, **params))
+    add_dir_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def existing_file(value: str) -> Path:
+    """``value`` as a path, refused with ``io.not_found`` unless it is a file."""
+    path = Path(value)
+    if not path.is_file():
+        raise FieldkitError("io.not_found", path=str(path))
+    return path
+
+
+def print_error(error: object) -> None:
+    print(f"{t('error.prefix')}: {error}", file=sys.stderr)
+
+
 def passphrase(prompt_key: str = "cli.passphrase.prompt") -> str:
     """``FIELDKIT_PASSPHRASE`` for automation, else an interactive prompt that does not echo."""
     value = os.environ.get("FIELDKIT_PASSPHRASE")
@@ -38,14 +75,23 @@ def passphrase(prompt_key: str = "cli.passphrase.prompt") -> str:
 
 def new_passphrase() -> str:
     """A new passphrase, typed twice unless it comes from ``FIELDKIT_PASSPHRASE``."""
-    value = os.environ.get("FIELDKIT_PASSPHRASE")
-    if value is not None:
-        if not value:
-            raise FieldkitError("cli.passphrase.empty")
-        return value
+    value = env_passphrase("FIELDKIT_PASSPHRASE")
+    return value if value is not None else ask_new_passphrase("cli.passphrase.new")
+
+
+def env_passphrase(name: str) -> str | None:
+    """The passphrase in environment variable ``name`` (refused when set but empty), else None."""
+    value = os.environ.get(name)
+    if value is not None and not value:
+        raise FieldkitError("cli.passphrase.empty")
+    return value
+
+
+def ask_new_passphrase(prompt_key: str) -> str:
+    """A new passphrase typed twice at the terminal (not echoed), at least 8 characters."""
     if not sys.stdin or not sys.stdin.isatty():
         raise FieldkitError("cli.passphrase.no_tty")
-    first = getpass.getpass(t("cli.passphrase.new") + " ")
+    first = getpass.getpass(t(prompt_key) + " ")
     if len(first) < 8:
         raise FieldkitError("cli.passphrase.too_short")
     if getpass.getpass(t("cli.passphrase.again") + " ") != first:
@@ -62,6 +108,23 @@ def open_workspace(args, kinds: tuple[str, ...] | None = None):
     if kinds and ws.kind not in kinds:
         raise FieldkitError("cli.wrong_kind", path=str(path), kind=ws.kind, expected="/".join(kinds))
     return ws
+
+
+def open_master(args, kinds: tuple[str, ...] | None = None):
+    """Open a workspace, first putting back the master if a merge was interrupted."""
+    from sync.merge import recover_master
+
+    path = workspace_dir(args)
+    if (path / "workspace.json").is_file() and recover_master(path):
+        print(t("sync.cli.interrupted_merge"), file=sys.stderr)
+    return open_workspace(args, kinds)
+
+
+def progress_for(count: int, threshold: int, label_key: str) -> Callable[[int, int], None]:
+    """A progress bar when ``count`` steps reach ``threshold``, else a callback that shows nothing."""
+    if count >= threshold:
+        return Progress(t(label_key), count)
+    return lambda done, total: None
 
 
 def display_width(text: str) -> int:

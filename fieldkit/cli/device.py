@@ -16,27 +16,16 @@ from fieldkit.i18n import t
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("device", help=t("device.cli.help"), description=t("device.cli.help"))
-    parser.set_defaults(handler=lambda args: _usage(parser))
-    sub = parser.add_subparsers(dest="device_command", metavar="COMMAND")
-    for add in SUBCOMMANDS:
-        add(sub)
-
-
-def _usage(parser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    common.add_group(subparsers, "device", "device.cli.help", SUBCOMMANDS)
 
 
 # ------------------------------------------------------------------------------ init
 
 
 def _add_init(sub) -> None:
-    p = sub.add_parser("init", help=t("device.cli.init.help"), description=t("device.cli.init.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "init", cmd_init, "device.cli.init.help", "device.cli.init.description")
     p.add_argument("--name", required=True, help=t("device.cli.opt.name"))
     p.add_argument("--out", metavar="REQUEST", help=t("device.cli.opt.request_out"))
-    p.set_defaults(handler=cmd_init)
 
 
 def cmd_init(args) -> int:
@@ -63,14 +52,11 @@ def cmd_init(args) -> int:
 
 
 def _add_import_kit(sub) -> None:
-    p = sub.add_parser(
-        "import-kit", help=t("device.cli.import.help"), description=t("device.cli.import.description")
-    )
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "import-kit", cmd_import_kit, "device.cli.import.help",
+                              "device.cli.import.description")
     p.add_argument("kit", metavar="KIT", help=t("device.cli.opt.kit"))
     p.add_argument("--fingerprint", metavar="FP", help=t("device.cli.opt.fingerprint"))
     p.add_argument("--yes", action="store_true", help=t("device.cli.opt.yes"))
-    p.set_defaults(handler=cmd_import_kit)
 
 
 def _same_fingerprint(a: str, b: str) -> bool:
@@ -81,9 +67,7 @@ def _same_fingerprint(a: str, b: str) -> bool:
 def cmd_import_kit(args) -> int:
     from sync import device as ops
 
-    kit_path = Path(args.kit)
-    if not kit_path.is_file():
-        raise FieldkitError("io.not_found", path=str(kit_path))
+    kit_path = common.existing_file(args.kit)
     ws = common.open_workspace(args, ("device",))
     try:
         kit = ops.verify_kit_file(ws, kit_path)

@@ -10,7 +10,6 @@ is entitled to; ID numbers masked except in ``township dossiers --show``. Nothin
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -28,21 +27,12 @@ from surveys import Form
 from sync.device import DEVICE_SECRET, require_device
 from sync.township import DOSSIER_KEY_FILE, DOSSIER_SECRET, record_many
 
-DOSSIER_PASSPHRASE_ENV = "FIELDKIT_DOSSIER_PASSPHRASE"
+DOSSIER_PASSPHRASE_ENV = common.DOSSIER_PASSPHRASE_ENV
 PROGRESS_FROM = 200
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("dossier", help=t("dossier.cli.help"), description=t("dossier.cli.help"))
-    parser.set_defaults(handler=lambda args: _usage(parser))
-    sub = parser.add_subparsers(dest="dossier_command", metavar="COMMAND")
-    for add in SUBCOMMANDS:
-        add(sub)
-
-
-def _usage(parser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    common.add_group(subparsers, "dossier", "dossier.cli.help", SUBCOMMANDS)
 
 
 def _when(iso: str) -> str:
@@ -71,18 +61,14 @@ class _Laptop:
 
 
 def _add_import(sub) -> None:
-    p = sub.add_parser("import", help=t("dossier.cli.import.help"), description=t("dossier.cli.import.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "import", cmd_import, "dossier.cli.import.help", "dossier.cli.import.description")
     p.add_argument("file", metavar="FILE", help=t("dossier.cli.opt.file"))
     p.add_argument("--skip-bad-rows", action="store_true", help=t("dossier.cli.opt.skip_bad_rows"))
     p.add_argument("--dry-run", action="store_true", help=t("dossier.cli.opt.dry_run"))
-    p.set_defaults(handler=cmd_import)
 
 
 def cmd_import(args) -> int:
-    file = Path(args.file)
-    if not file.is_file():
-        raise FieldkitError("io.not_found", path=str(file))
+    file = common.existing_file(args.file)
     ws = common.open_workspace(args, ("device",))
     try:
         laptop = _Laptop(ws)
@@ -104,9 +90,7 @@ def cmd_import(args) -> int:
             print(t("dossier.cli.import.dry_run", **counts))
             return 0
         events = core.seal_changes(plan, laptop.village, laptop.recipients)
-        progress: Callable[[int, int], None] = lambda done, total: None  # noqa: E731
-        if len(events) >= PROGRESS_FROM:
-            progress = common.Progress(t("dossier.cli.progress"), len(events))
+        progress = common.progress_for(len(events), PROGRESS_FROM, "dossier.cli.progress")
         record_many(ws, ws.feed_id, events, progress=progress)
         print(t("dossier.cli.import.done", **counts))
         if plan.problems:
@@ -117,9 +101,7 @@ def cmd_import(args) -> int:
 
 
 def _add_list(sub) -> None:
-    p = sub.add_parser("list", help=t("dossier.cli.list.help"), description=t("dossier.cli.list.description"))
-    common.add_dir_option(p)
-    p.set_defaults(handler=cmd_list)
+    common.add_subcommand(sub, "list", cmd_list, "dossier.cli.list.help", "dossier.cli.list.description")
 
 
 def cmd_list(args) -> int:
@@ -168,16 +150,13 @@ def _listing(state: State, dossiers: tuple[core.OpenedDossier, ...], *, with_vil
 
 def _print_failures(failed) -> None:
     for error in failed:
-        print(f"{t('error.prefix')}: {error}", file=sys.stderr)
+        common.print_error(error)
 
 
 def _add_template(sub) -> None:
-    p = sub.add_parser(
-        "template", help=t("dossier.cli.template.help"), description=t("dossier.cli.template.description")
-    )
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "template", cmd_template, "dossier.cli.template.help",
+                              "dossier.cli.template.description")
     p.add_argument("--out", required=True, metavar="FILE", help=t("dossier.cli.opt.out"))
-    p.set_defaults(handler=cmd_template)
 
 
 def cmd_template(args) -> int:
@@ -202,25 +181,17 @@ SUBCOMMANDS: list[Callable[[object], None]] = [_add_import, _add_list, _add_temp
 
 def add_township_dossiers(sub) -> None:
     """Adds ``dossiers`` to the ``fieldkit township`` subcommands."""
-    p = sub.add_parser(
-        "dossiers", help=t("dossier.cli.township.help"), description=t("dossier.cli.township.description")
-    )
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "dossiers", township_dossiers, "dossier.cli.township.help",
+                              "dossier.cli.township.description")
     p.add_argument("--key", metavar="FILE", help=t("dossier.cli.opt.key"))
     p.add_argument("--village", metavar="CODE", help=t("dossier.cli.opt.village"))
     p.add_argument("--show", metavar="ID", help=t("dossier.cli.opt.show"))
-    p.set_defaults(handler=township_dossiers)
 
 
 def dossier_passphrase() -> str:
     """``FIELDKIT_DOSSIER_PASSPHRASE``, else ``FIELDKIT_PASSPHRASE`` (as at township init), else asked."""
-    for name in (DOSSIER_PASSPHRASE_ENV, "FIELDKIT_PASSPHRASE"):
-        value = os.environ.get(name)
-        if value is not None:
-            return value
-    if not sys.stdin or not sys.stdin.isatty():
-        raise FieldkitError("cli.passphrase.no_tty")
-    return getpass.getpass(t("dossier.cli.passphrase") + " ")
+    value = os.environ.get(DOSSIER_PASSPHRASE_ENV)
+    return value if value is not None else common.passphrase("dossier.cli.passphrase")
 
 
 def load_dossier_identity(ws, key_file: Path | None, state: State) -> age.X25519Identity:
@@ -284,7 +255,7 @@ def _show(state: State, identity: age.X25519Identity, wanted: str) -> int:
     failed = 0
     for head in heads:
         if isinstance(head, core.DossierError):
-            print(f"{t('error.prefix')}: {head}", file=sys.stderr)
+            common.print_error(head)
             failed += 1
             continue
         if len(heads) > 1:

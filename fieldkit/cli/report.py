@@ -7,7 +7,6 @@ Excel (UTF-8 with BOM) or an XLSX file. The report holds counts only, no persona
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,24 +17,15 @@ from sync import report as progress
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("report", help=t("report.cli.help"), description=t("report.cli.help"))
-    parser.set_defaults(handler=lambda args: _usage(parser))
-    sub = parser.add_subparsers(dest="report_command", metavar="COMMAND")
-    p = sub.add_parser(
-        "progress",
-        help=t("report.progress.help"),
-        description=t("report.progress.description", target=progress.APP_TARGET_PERCENT),
-    )
-    common.add_dir_option(p)
+    common.add_group(subparsers, "report", "report.cli.help", [_add_progress])
+
+
+def _add_progress(sub) -> None:
+    p = common.add_subcommand(sub, "progress", cmd_progress, "report.progress.help", "report.progress.description",
+                              target=progress.APP_TARGET_PERCENT)
     p.add_argument("--out", metavar="FILE", help=t("report.opt.out"))
     p.add_argument("--date", metavar="YYYY-MM-DD", help=t("report.opt.date"))
     p.add_argument("--wide", action="store_true", help=t("report.opt.wide"))
-    p.set_defaults(handler=cmd_progress)
-
-
-def _usage(parser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def parse_day(value: str | None) -> date:
@@ -48,11 +38,9 @@ def parse_day(value: str | None) -> date:
 
 
 def cmd_progress(args) -> int:
-    from fieldkit.cli.audit import open_master
-
     day = parse_day(args.date)
     out = progress.check_suffix(Path(args.out)) if args.out else None
-    ws = open_master(args)
+    ws = common.open_master(args)
     try:
         state = ws.state()
         name = ws.info.get("name") or ""

@@ -7,7 +7,6 @@ to ``SUBCOMMANDS``.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -21,22 +20,14 @@ from fieldkit.i18n import t
 # Handlers import the core and sync modules they need when they run, so that building the parser
 # (done for every `fieldkit` invocation, the app included) stays fast.
 
-DOSSIER_PASSPHRASE_ENV = "FIELDKIT_DOSSIER_PASSPHRASE"
+DOSSIER_PASSPHRASE_ENV = common.DOSSIER_PASSPHRASE_ENV
 PROGRESS_FROM = 2000  # show progress for imports recording at least this many events
+MASTER_KINDS = ("township", "county")
 READING_NOTE_FROM = 1_000_000  # bytes: say that a big roster is being read (parsing takes seconds)
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("township", help=t("township.cli.help"), description=t("township.cli.help"))
-    parser.set_defaults(handler=lambda args: _usage(parser))
-    sub = parser.add_subparsers(dest="township_command", metavar="COMMAND")
-    for add in SUBCOMMANDS:
-        add(sub)
-
-
-def _usage(parser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    common.add_group(subparsers, "township", "township.cli.help", SUBCOMMANDS)
 
 
 def refuse_existing(path: Path) -> None:
@@ -54,30 +45,19 @@ def open_township(args):
 
 
 def _add_init(sub) -> None:
-    p = sub.add_parser("init", help=t("township.cli.init.help"), description=t("township.cli.init.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "init", cmd_init, "township.cli.init.help", "township.cli.init.description")
     p.add_argument("--name", required=True, help=t("township.cli.opt.name"))
     p.add_argument("--code", required=True, help=t("township.cli.opt.code"))
-    p.set_defaults(handler=cmd_init)
 
 
 def dossier_passphrase(office: str) -> str:
     """``FIELDKIT_DOSSIER_PASSPHRASE``, else ``FIELDKIT_PASSPHRASE``'s value, else asked twice."""
-    value = os.environ.get(DOSSIER_PASSPHRASE_ENV)
+    value = common.env_passphrase(DOSSIER_PASSPHRASE_ENV)
     if value is not None:
-        if not value:
-            raise FieldkitError("cli.passphrase.empty")
         return value
     if os.environ.get("FIELDKIT_PASSPHRASE") is not None:
         return office
-    if not sys.stdin or not sys.stdin.isatty():
-        raise FieldkitError("cli.passphrase.no_tty")
-    first = getpass.getpass(t("township.cli.dossier_passphrase") + " ")
-    if len(first) < 8:
-        raise FieldkitError("cli.passphrase.too_short")
-    if getpass.getpass(t("cli.passphrase.again") + " ") != first:
-        raise FieldkitError("cli.passphrase.mismatch")
-    return first
+    return common.ask_new_passphrase("township.cli.dossier_passphrase")
 
 
 def cmd_init(args) -> int:
@@ -107,14 +87,12 @@ def cmd_init(args) -> int:
 
 
 def _add_roster(sub) -> None:
-    p = sub.add_parser("roster", help=t("township.cli.roster.help"), description=t("township.cli.roster.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "roster", cmd_roster, "township.cli.roster.help", "township.cli.roster.description")
     p.add_argument("file", metavar="FILE", help=t("township.cli.opt.roster_file"))
     p.add_argument("--skip-bad-rows", action="store_true", help=t("township.cli.opt.skip_bad_rows"))
     p.add_argument(
         "--village-code", action="append", default=[], metavar="NAME=CODE", help=t("township.cli.opt.village_code")
     )
-    p.set_defaults(handler=cmd_roster)
 
 
 def _village_codes(pairs: list[str]) -> dict[str, str]:
@@ -128,18 +106,16 @@ def _village_codes(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_roster(args) -> int:
-    from sync import township as ops
+    from fieldkit.core.gcpause import paused_gc
 
-    file = Path(args.file)
-    if not file.is_file():
-        raise FieldkitError("io.not_found", path=str(file))
+    file = common.existing_file(args.file)
     codes = _village_codes(args.village_code)
     ws = open_township(args)
     try:
         size = file.stat().st_size
         if size >= READING_NOTE_FROM:
             print(t("township.cli.roster.reading", file=file.name, size_mb=f"{size / 1e6:.1f}"), file=sys.stderr)
-        with ops.bulk_work():  # parse, plan, record and the summary's fold: millions of objects
+        with paused_gc():  # parse, plan, record and the summary's fold: millions of objects
             _roster(ws, file, codes, args.skip_bad_rows)
     finally:
         ws.close()
@@ -163,9 +139,7 @@ def _roster(ws, file: Path, codes: dict[str, str], skip_bad_rows: bool) -> None:
         if fixes:
             print(fixes)
         raise
-    progress: Callable[[int, int], None] = lambda done, total: None  # noqa: E731
-    if len(plan.events) >= PROGRESS_FROM:
-        progress = common.Progress(t("township.cli.roster.progress"), len(plan.events))
+    progress = common.progress_for(len(plan.events), PROGRESS_FROM, "township.cli.roster.progress")
     result = ops.record_roster(ws, parse, plan, progress=progress)
     _print_roster_summary(ws, result)
     if fixes:
@@ -202,12 +176,16 @@ def _print_roster_summary(ws, result) -> None:
 
 
 def _add_enroll(sub) -> None:
-    p = sub.add_parser("enroll", help=t("township.cli.enroll.help"), description=t("township.cli.enroll.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "enroll", cmd_enroll, "township.cli.enroll.help", "township.cli.enroll.description")
     p.add_argument("request", metavar="REQUEST", help=t("township.cli.opt.request"))
     p.add_argument("--village", required=True, help=t("township.cli.opt.village"))
     p.add_argument("--out", required=True, metavar="KIT", help=t("township.cli.opt.kit_out"))
-    p.set_defaults(handler=cmd_enroll)
+
+
+def _kit_file(out: str, device: str) -> Path:
+    """``--out``: the kit file itself, or a folder to write ``kit-<device>.fieldkit`` into."""
+    path = Path(out)
+    return path / f"kit-{device}.fieldkit" if path.is_dir() else path
 
 
 def cmd_enroll(args) -> int:
@@ -215,9 +193,7 @@ def cmd_enroll(args) -> int:
     from sync.device import read_request
 
     request = read_request(Path(args.request))
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / f"kit-{request.device}.fieldkit"
+    out = _kit_file(args.out, request.device)
     ws = open_township(args)
     try:
         enrolment = ops.enroll(ws, request, args.village)
@@ -240,27 +216,15 @@ SUBCOMMANDS: list[Callable[[object], None]] = [_add_init, _add_roster, _add_enro
 # (sync/ owns the operations; these handlers only parse, call and print)
 
 
-def _open_master(args, kinds=("township", "county")):
-    """Open a township/county workspace, first putting back the master if a merge was interrupted."""
-    from sync.merge import recover_master
-
-    path = common.workspace_dir(args)
-    if (path / "workspace.json").is_file() and recover_master(path):
-        print(t("sync.cli.interrupted_merge"), file=sys.stderr)
-    return common.open_workspace(args, kinds)
-
-
 def _add_merge(sub) -> None:
-    p = sub.add_parser("merge", help=t("sync.cli.merge.help"), description=t("sync.cli.merge.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "merge", cmd_merge, "sync.cli.merge.help", "sync.cli.merge.description")
     p.add_argument("files", nargs="+", metavar="FILE", help=t("sync.cli.opt.files"))
-    p.set_defaults(handler=cmd_merge)
 
 
 def cmd_merge(args) -> int:
     from sync.merge import merge_files
 
-    ws = _open_master(args)
+    ws = common.open_master(args, MASTER_KINDS)
     try:
         progress = common.Progress(t("sync.progress.verify"), len(args.files))
         writing = common.Progress(t("sync.progress.write"), 1)
@@ -282,29 +246,25 @@ def cmd_merge(args) -> int:
                 if not f.accepted:
                     reason = str(f.error)
                     reason = reason if f.label in reason else f"{f.label}: {reason}"
-                    print(f"{t('error.prefix')}: {reason}", file=sys.stderr)
+                    common.print_error(reason)
     finally:
         ws.close()
     return 1 if report.rejected else 0
 
 
 def _add_kit(sub) -> None:
-    p = sub.add_parser("kit", help=t("sync.cli.kit.help"), description=t("sync.cli.kit.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "kit", cmd_kit, "sync.cli.kit.help", "sync.cli.kit.description")
     p.add_argument("--device", required=True, metavar="ID", help=t("sync.cli.opt.device"))
     p.add_argument("--out", required=True, metavar="KIT", help=t("sync.cli.opt.kit_out"))
-    p.set_defaults(handler=cmd_kit)
 
 
 def cmd_kit(args) -> int:
     from sync.refresh import build_refresh_kit
 
-    ws = _open_master(args, ("township",))
+    ws = common.open_master(args, ("township",))
     try:
         kit = build_refresh_kit(ws, args.device)
-        out = Path(args.out)
-        if out.is_dir():
-            out = out / f"kit-{kit.device}.fieldkit"
+        out = _kit_file(args.out, kit.device)
         atomic_write(out, kit.data)
         print(t("sync.kit_written", device=kit.device, path=str(out), feeds=kit.feeds, entries=kit.entries,
                 seq=kit.receipt_seq))
@@ -314,17 +274,15 @@ def cmd_kit(args) -> int:
 
 
 def _add_revoke(sub) -> None:
-    p = sub.add_parser("revoke", help=t("sync.cli.revoke.help"), description=t("sync.cli.revoke.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "revoke", cmd_revoke, "sync.cli.revoke.help")
     p.add_argument("device", metavar="DEVICE", help=t("sync.cli.opt.device"))
     p.add_argument("--reason", required=True, help=t("sync.cli.opt.reason"))
-    p.set_defaults(handler=cmd_revoke)
 
 
 def cmd_revoke(args) -> int:
     from sync.quarantine import revoke_device
 
-    ws = _open_master(args, ("township",))
+    ws = common.open_master(args, ("township",))
     try:
         revoke_device(ws, args.device, args.reason)
         print(t("sync.revoked", device=args.device))
@@ -334,16 +292,14 @@ def cmd_revoke(args) -> int:
 
 
 def _add_release(sub) -> None:
-    p = sub.add_parser("release", help=t("sync.cli.release.help"), description=t("sync.cli.release.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "release", cmd_release, "sync.cli.release.help")
     p.add_argument("feed", metavar="FEED", help=t("sync.cli.opt.feed"))
-    p.set_defaults(handler=cmd_release)
 
 
 def cmd_release(args) -> int:
     from sync.quarantine import release_feed
 
-    ws = _open_master(args)
+    ws = common.open_master(args, MASTER_KINDS)
     try:
         if not release_feed(ws.store, args.feed):
             raise FieldkitError("sync.not_quarantined", feed=args.feed[:40])
@@ -354,15 +310,13 @@ def cmd_release(args) -> int:
 
 
 def _add_conflicts(sub) -> None:
-    p = sub.add_parser("conflicts", help=t("sync.cli.conflicts.help"), description=t("sync.cli.conflicts.help"))
-    common.add_dir_option(p)
-    p.set_defaults(handler=cmd_conflicts)
+    common.add_subcommand(sub, "conflicts", cmd_conflicts, "sync.cli.conflicts.help")
 
 
 def cmd_conflicts(args) -> int:
     from sync.conflicts import list_conflicts
 
-    ws = _open_master(args)
+    ws = common.open_master(args, MASTER_KINDS)
     try:
         views = list_conflicts(ws.state())
         if not views:
@@ -382,17 +336,15 @@ def cmd_conflicts(args) -> int:
 
 
 def _add_resolve(sub) -> None:
-    p = sub.add_parser("resolve", help=t("sync.cli.resolve.help"), description=t("sync.cli.resolve.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "resolve", cmd_resolve, "sync.cli.resolve.help")
     p.add_argument("entity", metavar="ENTITY", help=t("sync.cli.opt.entity"))
     p.add_argument("--pick", required=True, metavar="FEED:SEQ", help=t("sync.cli.opt.pick"))
-    p.set_defaults(handler=cmd_resolve)
 
 
 def cmd_resolve(args) -> int:
     from sync.conflicts import resolve
 
-    ws = _open_master(args, ("township",))
+    ws = common.open_master(args, ("township",))
     try:
         entry = resolve(ws, args.entity, args.pick)
         print(t("sync.resolved", entity=args.entity, pick=args.pick, seq=f"{entry.feed}:{entry.seq}"))
@@ -402,19 +354,16 @@ def cmd_resolve(args) -> int:
 
 
 def _add_export_county(sub) -> None:
-    p = sub.add_parser("export-county", help=t("sync.cli.export_county.help"),
-                       description=t("sync.cli.export_county.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "export-county", cmd_export_county, "sync.cli.export_county.help")
     p.add_argument("--county", required=True, metavar="COUNTY", help=t("sync.cli.opt.county"))
     p.add_argument("--out", required=True, metavar="PATH", help=t("sync.cli.opt.out"))
-    p.set_defaults(handler=cmd_export_county)
 
 
 def cmd_export_county(args) -> int:
     from sync.county import county_recipient, write_county_bundle
 
     recipient = county_recipient(args.county)
-    ws = _open_master(args, ("township",))
+    ws = common.open_master(args, ("township",))
     try:
         path, summary = write_county_bundle(ws, Path(args.out), recipient)
         print(t("sync.county_exported", path=str(path), feeds=summary["feeds"], entries=summary["entries"]))
@@ -424,11 +373,9 @@ def cmd_export_county(args) -> int:
 
 
 def _add_county_init(sub) -> None:
-    p = sub.add_parser("county-init", help=t("sync.cli.county_init.help"), description=t("sync.cli.county_init.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "county-init", cmd_county_init, "sync.cli.county_init.help")
     p.add_argument("--code", required=True, help=t("sync.cli.opt.county_code"))
     p.add_argument("--name", required=True, help=t("sync.cli.opt.name"))
-    p.set_defaults(handler=cmd_county_init)
 
 
 def cmd_county_init(args) -> int:
@@ -446,17 +393,15 @@ def cmd_county_init(args) -> int:
 
 
 def _add_add_township(sub) -> None:
-    p = sub.add_parser("add-township", help=t("sync.cli.add_township.help"), description=t("sync.cli.add_township.help"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "add-township", cmd_add_township, "sync.cli.add_township.help")
     p.add_argument("info", metavar="WORKSPACE_JSON", help=t("sync.cli.opt.township_info"))
-    p.set_defaults(handler=cmd_add_township)
 
 
 def cmd_add_township(args) -> int:
     from sync.county import read_township_info, register_township
 
     township = read_township_info(Path(args.info))
-    ws = _open_master(args, ("county",))
+    ws = common.open_master(args, ("county",))
     try:
         print(t("sync.township_added", township=township["code"], fingerprint=register_township(ws, township)))
     finally:

@@ -5,7 +5,6 @@ Each subcommand is ``_add_<name>(sub)`` plus ``cmd_<name>(args) -> int``; add ne
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,16 +18,7 @@ PROGRESS_FROM = 2000
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("visit", help=t("visit.cli.help"), description=t("visit.cli.help"))
-    parser.set_defaults(handler=lambda args: _usage(parser))
-    sub = parser.add_subparsers(dest="visit_command", metavar="COMMAND")
-    for add in SUBCOMMANDS:
-        add(sub)
-
-
-def _usage(parser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    common.add_group(subparsers, "visit", "visit.cli.help", SUBCOMMANDS)
 
 
 def household_form(state):
@@ -48,12 +38,10 @@ def household_form(state):
 
 
 def _add_import(sub) -> None:
-    p = sub.add_parser("import", help=t("visit.cli.import.help"), description=t("visit.cli.import.description"))
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "import", cmd_import, "visit.cli.import.help", "visit.cli.import.description")
     p.add_argument("file", metavar="FILE", help=t("visit.cli.opt.file"))
     p.add_argument("--skip-bad-rows", action="store_true", help=t("visit.cli.opt.skip_bad_rows"))
     p.add_argument("--cadre", help=t("visit.cli.opt.cadre"))
-    p.set_defaults(handler=cmd_import)
 
 
 def cmd_import(args) -> int:
@@ -61,9 +49,7 @@ def cmd_import(args) -> int:
     from fieldkit.core.visit_import import parse_visits, visit_events
     from sync.township import record_many
 
-    file = Path(args.file)
-    if not file.is_file():
-        raise FieldkitError("io.not_found", path=str(file))
+    file = common.existing_file(args.file)
     ws = common.open_workspace(args, ("device",))
     try:
         state = ws.state()
@@ -76,9 +62,7 @@ def cmd_import(args) -> int:
         for problem in parse.problems:
             print(format_problem(problem))
         events = visit_events(parse, skip_bad_rows=args.skip_bad_rows)  # VisitsRefused: nothing written
-        progress: Callable[[int, int], None] = lambda done, total: None  # noqa: E731
-        if len(events) >= PROGRESS_FROM:
-            progress = common.Progress(t("visit.cli.progress"), len(events))
+        progress = common.progress_for(len(events), PROGRESS_FROM, "visit.cli.progress")
         written = record_many(ws, ws.feed_id, [(e.type, e.entity, e.base, e.body) for e in events], progress=progress)
         rows = sum(len(v.rows) for v in parse.visits)
         print(t("visit.cli.import.done", visits=len(written), rows=rows))
@@ -95,13 +79,9 @@ def cmd_import(args) -> int:
 
 
 def _add_template(sub) -> None:
-    p = sub.add_parser(
-        "template", help=t("visit.cli.template.help"), description=t("visit.cli.template.description")
-    )
-    common.add_dir_option(p)
+    p = common.add_subcommand(sub, "template", cmd_template, "visit.cli.template.help", "visit.cli.template.description")
     p.add_argument("--out", required=True, metavar="FILE", help=t("visit.cli.opt.template_out"))
     p.add_argument("--roster", action="store_true", help=t("visit.cli.opt.roster"))
-    p.set_defaults(handler=cmd_template)
 
 
 def cmd_template(args) -> int:

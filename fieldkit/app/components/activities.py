@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Select, SelectionList, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import DataScreen, TopBar, localize_bindings
-from fieldkit.app.components.form_fields import ChoiceCycle, Toggle, label, make_field, problem_text, read_value, set_error
+from fieldkit.app.components.common import DataScreen, TopBar
+from fieldkit.app.components.form_fields import problem_text
+from fieldkit.app.components.form_screen import FormScreen, compose_form_end, compose_question
 from fieldkit.app.data import error_text
 from fieldkit.core.canonical import parse_time
 from fieldkit.i18n import get_language, t
@@ -64,23 +64,8 @@ class ActivitiesScreen(DataScreen):
         self.app.push_screen(ActivityFormScreen())
 
 
-class ActivityFormScreen(Screen[Any]):
+class ActivityFormScreen(FormScreen):
     """A form without per-member questions, generated from the activity YAML."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "app.visit.save", priority=True),
-        Binding("escape", "cancel", "app.visit.cancel"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
-        self.form: Form | None = None
-        self.saving = False
-
-    @property
-    def fk(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         snapshot = self.fk.snapshot
@@ -92,15 +77,8 @@ class ActivityFormScreen(Screen[Any]):
                 yield Static(t("app.activity.no_form"), classes="error")
             else:
                 for question in self.form.questions:
-                    with Vertical(classes="question", id=f"qbox-{question.id}"):
-                        if question.type != "bool":
-                            yield Static(label(question) + (" *" if question.required else ""), classes="question-label")
-                        yield make_field(question, f"q-{question.id}")
-                        yield Static("", id=f"err-{question.id}", classes="field-error")
-                yield Static("", id="form-status")
-                with Horizontal(id="form-buttons"):
-                    yield Button(t("app.visit.save"), id="save", variant="primary", compact=True)
-                    yield Button(t("app.visit.cancel"), id="cancel", compact=True)
+                    yield from compose_question(question)
+                yield from compose_form_end()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,51 +88,28 @@ class ActivityFormScreen(Screen[Any]):
 
     def collect(self) -> dict[str, Any]:
         assert self.form is not None
-        answers: dict[str, Any] = {}
-        for question in self.form.questions:
-            value = read_value(self.query_one(f"#q-{question.id}"), question)
-            if value is not None:
-                answers[question.id] = value
-        return answers
+        return self.read_answers(self.form.questions)
 
     def apply_relevance(self) -> None:
         if self.form is None:
             return
-        asked = relevance(self.form, self.collect())
-        for question in self.form.questions:
-            self.query_one(f"#qbox-{question.id}").display = asked.get(question.id, True)
-
-    @on(Toggle.Changed)
-    @on(ChoiceCycle.Changed)
-    @on(Select.Changed)
-    @on(Input.Changed)
-    @on(SelectionList.SelectedChanged)
-    def _changed(self) -> None:
-        self.apply_relevance()
+        self.show_asked(self.form.questions, relevance(self.form, self.collect()))
 
     def action_save(self) -> None:
         if self.form is None or self.saving:
             return
         answers = drop_irrelevant(self.form, self.collect())
         problems = validate_answers(self.form, answers)
-        for widget in self.query(".field-error"):
-            assert isinstance(widget, Static)
-            set_error(widget, "")
-        status = self.query_one("#form-status", Static)
+        self.clear_errors()
         if problems:
             for problem in problems:
-                for error in self.query(f"#err-{problem.question}"):
-                    assert isinstance(error, Static)
-                    set_error(error, problem_text(problem, self.form.question(problem.question)))
-            status.update(t("app.visit.fix", count=len(problems)))
-            status.set_classes("error")
+                self.show_error(problem.question, problem_text(problem, self.form.question(problem.question)))
+            self.set_status(t("app.visit.fix", count=len(problems)), "error")
             first = self.query(f"#q-{problems[0].question}")
             if first:
                 first.first().focus()
             return
-        self.saving = True
-        status.set_classes("")
-        status.update(t("app.visit.saving"))
+        self.start_saving()
         self.save(answers, self.form)
 
     @work(thread=True, exclusive=True, group="save")
@@ -170,20 +125,3 @@ class ActivityFormScreen(Screen[Any]):
     def _saved(self, message: msg.Saved) -> None:
         self.notify(t("app.visit.saved"))
         self.dismiss(message)
-
-    @on(msg.SaveFailed)
-    def _failed(self, message: msg.SaveFailed) -> None:
-        self.saving = False
-        status = self.query_one("#form-status", Static)
-        status.update(message.reason)
-        status.set_classes("error")
-        message.stop()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)

@@ -15,14 +15,14 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, SelectionList, Static
+from textual.widgets import Footer, Static
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import TopBar, group_label, localize_bindings
-from fieldkit.app.components.form_fields import ChoiceCycle, Toggle, label, make_field, problem_text, read_value, set_error
+from fieldkit.app.components.common import TopBar, group_label
+from fieldkit.app.components.form_fields import Toggle, label, make_field, problem_text, read_value, set_error
+from fieldkit.app.components.form_screen import FormScreen, compose_form_end, compose_question
 from fieldkit.app.components.member_grid import GRID_TYPES, MemberGrid
 from fieldkit.app.data import counted_members, error_text
 from fieldkit.core.model import AWAY, IN_PERSON, Person
@@ -31,25 +31,13 @@ from surveys.model import Form
 from surveys.validate import MEMBERS, drop_irrelevant, relevance, validate_answers
 
 
-class VisitFormScreen(Screen[Any]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "app.visit.save", priority=True),
-        Binding("escape", "cancel", "app.visit.cancel"),
-        Binding("ctrl+b", "all_briefed", "app.visit.all_briefed"),
-    ]
+class VisitFormScreen(FormScreen):
+    BINDINGS = [Binding("ctrl+b", "all_briefed", "app.visit.all_briefed")]
 
     def __init__(self, household: str) -> None:
         super().__init__()
-        localize_bindings(self)
         self.household = household
-        self.form: Form | None = None
         self.members: list[Person] = []
-        self.saving = False
-        self._fields: dict[str, Widget] = {}
-
-    @property
-    def fk(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         snapshot = self.fk.snapshot
@@ -85,23 +73,9 @@ class VisitFormScreen(Screen[Any]):
             if self.form.household_questions:
                 yield Static(t("app.visit.household"), classes="subtitle")
             for question in self.form.household_questions:
-                with Vertical(classes="question", id=f"qbox-{question.id}"):
-                    if question.type != "bool":
-                        yield Static(label(question) + (" *" if question.required else ""), classes="question-label")
-                    yield make_field(question, f"q-{question.id}")
-                    yield Static("", id=f"err-{question.id}", classes="field-error")
-            yield Static("", id="form-status")
-            with Horizontal(id="form-buttons"):
-                yield Button(t("app.visit.save"), id="save", variant="primary", compact=True)
-                yield Button(t("app.visit.cancel"), id="cancel", compact=True)
+                yield from compose_question(question)
+            yield from compose_form_end()
         yield Footer()
-
-    def field(self, widget_id: str) -> Widget:
-        """A widget of the form by id, looked up once (relevance is re-checked on every change)."""
-        widget = self._fields.get(widget_id)
-        if widget is None:
-            widget = self._fields[widget_id] = self.query_one(f"#{widget_id}")
-        return widget
 
     @property
     def grid(self) -> MemberGrid | None:
@@ -120,11 +94,7 @@ class VisitFormScreen(Screen[Any]):
     def collect(self) -> dict[str, Any]:
         """The answers as ``surveys.validate`` wants them: household answers + ``members``."""
         assert self.form is not None
-        answers: dict[str, Any] = {}
-        for question in self.form.household_questions:
-            value = read_value(self.field(f"q-{question.id}"), question)
-            if value is not None:
-                answers[question.id] = value
+        answers = self.read_answers(self.form.household_questions)
         members: dict[str, dict[str, Any]] = {}
         grid = self.grid
         for index, person in enumerate(self.members):
@@ -144,12 +114,7 @@ class VisitFormScreen(Screen[Any]):
         if self.form is None:
             return
         answers = self.collect()
-        asked = relevance(self.form, answers)
-        for question in self.form.household_questions:
-            box = self.field(f"qbox-{question.id}")
-            shown = asked.get(question.id, True)
-            if box.display != shown:
-                box.display = shown
+        self.show_asked(self.form.household_questions, relevance(self.form, answers))
         asked_by_member: dict[str, dict[str, bool]] = {}
         for index, person in enumerate(self.members):
             member_asked = relevance(self.form, answers, answers.get(MEMBERS, {}).get(person.id, {}))
@@ -165,20 +130,10 @@ class VisitFormScreen(Screen[Any]):
             self.grid.asked = lambda person, question: asked_by_member.get(person, {}).get(question, True)
             self.grid.refresh()
 
-    @on(Toggle.Changed)
-    @on(ChoiceCycle.Changed)
-    @on(Select.Changed)
-    @on(Input.Changed)
-    @on(SelectionList.SelectedChanged)
-    def _changed(self) -> None:
-        self.apply_relevance()
-
     def show_problems(self, answers: dict[str, Any]) -> list[Any]:
         assert self.form is not None
         problems = validate_answers(self.form, answers, [p.id for p in self.members])
-        for widget in self.query(".field-error"):
-            assert isinstance(widget, Static)
-            set_error(widget, "")
+        self.clear_errors()
         row_errors: dict[int, list[str]] = {}
         index_of = {p.id: i for i, p in enumerate(self.members)}
         first: Widget | None = None
@@ -195,9 +150,7 @@ class VisitFormScreen(Screen[Any]):
                     first = grid
                     grid.cursor = (index, [q.id for q in grid.questions].index(problem.question))
             else:
-                for error in self.query(f"#err-{problem.question}"):
-                    assert isinstance(error, Static)
-                    set_error(error, text)
+                self.show_error(problem.question, text)
                 target = f"#q-{problem.question}"
             if first is None and self.query(target):
                 first = self.query_one(target)
@@ -209,10 +162,8 @@ class VisitFormScreen(Screen[Any]):
                     for index, texts in sorted(row_errors.items())
                 ),
             )
-        status = self.query_one("#form-status", Static)
         if problems:
-            status.update(t("app.visit.fix", count=len(problems)))
-            status.set_classes("error")
+            self.set_status(t("app.visit.fix", count=len(problems)), "error")
             if first is not None:
                 first.focus()
                 first.scroll_visible()
@@ -232,10 +183,7 @@ class VisitFormScreen(Screen[Any]):
         answers = drop_irrelevant(self.form, self.collect())
         if self.show_problems(answers):
             return
-        self.saving = True
-        status = self.query_one("#form-status", Static)
-        status.set_classes("")
-        status.update(t("app.visit.saving"))
+        self.start_saving()
         members = answers.pop(MEMBERS, {})
         self.save(answers, members, self.form)
 
@@ -250,24 +198,5 @@ class VisitFormScreen(Screen[Any]):
 
     @on(msg.Saved)
     def _saved(self, message: msg.Saved) -> None:
-        status = self.query_one("#form-status", Static)
-        status.update(t("app.visit.saved"))
-        status.set_classes("saved")
+        self.set_status(t("app.visit.saved"), "saved")
         self.dismiss(message)
-
-    @on(msg.SaveFailed)
-    def _save_failed(self, message: msg.SaveFailed) -> None:
-        self.saving = False
-        status = self.query_one("#form-status", Static)
-        status.update(message.reason)
-        status.set_classes("error")
-        message.stop()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
