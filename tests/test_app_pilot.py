@@ -91,7 +91,7 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(workspace: Path) -> 
 async def test_unlock_screen_shows_the_demo_hint_only_when_given(workspace: Path) -> None:
     for hint in ("演示口令：demo-passphrase", ""):
         app = make_app(workspace, unlock_hint=hint)
-        async with app.run_test() as pilot:
+        async with app.run_test():
             assert isinstance(app.screen, UnlockScreen)
             shown = app.screen.query("#unlock-hint")
             assert (text(shown.first(Static)) if shown else "") == hint
@@ -218,6 +218,9 @@ async def test_locks_after_idle_and_refuses_a_wrong_passphrase(workspace: Path) 
         app.idle_lock_seconds = 0.3  # now leave it alone
         await wait_until(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.screen.lock, timeout=5)
         assert app.locked
+        # Back to a long idle time: with 0.3 s the app could lock again between two polls of a busy
+        # test machine, right after the correct passphrase opened it.
+        app.idle_lock_seconds = 3600
         assert "红星村第" not in screen_text(app)  # the roster is covered
         await pilot.press("f1")  # navigation is off while locked
         assert isinstance(app.screen, UnlockScreen)

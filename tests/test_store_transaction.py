@@ -21,7 +21,6 @@ from fieldkit.core import age, store as store_module
 from fieldkit.core.errors import FieldkitError
 from fieldkit.core.store import (
     PREVIOUS,
-    TRANSACTION,
     Store,
     recover_interrupted,
     transaction_interrupted,
