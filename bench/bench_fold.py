@@ -16,7 +16,8 @@ from typing import Any
 
 from bench.bench_store import EVENTS, build_feeds
 from fieldkit.core.coverage import report
-from fieldkit.core.fold import fold, paused_gc
+from fieldkit.core.fold import fold
+from fieldkit.core.gcpause import paused_gc
 
 RUNS = 15
 TARGET_S = 0.3

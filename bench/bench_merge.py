@@ -29,7 +29,7 @@ from fieldkit.core import age  # noqa: E402
 from fieldkit.core.canonical import canonical  # noqa: E402
 from fieldkit.core.feed import ZERO, Entry, parse_entries, verify_chain  # noqa: E402
 from fieldkit.core.keys import SigningKey  # noqa: E402
-from fieldkit.core.store import gc_paused  # noqa: E402
+from fieldkit.core.gcpause import paused_gc  # noqa: E402
 from fieldkit.core.workspace import Workspace  # noqa: E402
 
 BUNDLES = 40
@@ -118,7 +118,7 @@ def _floor(paths: list[Path], identity: age.X25519Identity) -> float:
     from sync.container import parse_container
 
     started = time.perf_counter()
-    with gc_paused():
+    with paused_gc():
         for path in paths:
             container = parse_container(path.read_bytes(), "bundle", label=path.name)
             container.check_body()
@@ -247,7 +247,7 @@ def bench_county(root: Path) -> bool:
     started = time.perf_counter()
     feeds = _county_feeds()
     ws = init_county(root / "C", code=COUNTY, name="某县", passphrase=PASSPHRASE)
-    with gc_paused():
+    with paused_gc():
         for feed, entries in sorted(feeds.items()):
             ws.store.add_entries(feed, entries)
     total = sum(len(e) for e in feeds.values())

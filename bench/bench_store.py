@@ -28,7 +28,8 @@ from fieldkit.core import age, keys
 from fieldkit.core.atomic import atomic_write
 from fieldkit.core.feed import Entry, Feed
 from fieldkit.core.fold import fold
-from fieldkit.core.store import Store, gc_paused
+from fieldkit.core.gcpause import paused_gc
+from fieldkit.core.store import Store
 from fieldkit.core.workspace import KEY_FILE, STORE_DIR, STORE_SECRET, Workspace
 
 EVENTS = 20_000
@@ -222,7 +223,7 @@ def _run() -> bool:
 
         # (b) open: the steps of Workspace.open + state(), timed one by one
         def fold_all(store: Store) -> Any:
-            with gc_paused():
+            with paused_gc():
                 return fold(store.entries())
 
         runs = []
