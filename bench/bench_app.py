@@ -2,9 +2,9 @@
 
 1. Start to interactive roster: 2,000 households / ~20,000 events in a real encrypted workspace,
    from constructing the app (passphrase given, as ``FIELDKIT_PASSPHRASE`` does) to the roster
-   table filled and focused. Budget 1.5 s. Reported next to a bare Textual app's start (a Static, a
-   DataTable and a Footer) measured in the same run, as a ratio. The key file uses the small test
-   work factor (2^10): the calibrated scrypt (0.5–1 s on purpose) is reported separately.
+   table filled and focused. Budget 1.5 s (median of 5). Reported next to a bare Textual app's start
+   (a Static, a DataTable and a Footer) measured in the same run, as a ratio. The key file uses the
+   real calibrated scrypt work factor, so the deliberate unlock cost is inside the figure.
 2. Search keystroke to updated list over 8,000+ persons: the time from a key press in the search
    box to the table redrawn with the matches. Budget 50 ms (worst of several queries).
 
@@ -20,8 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-os.environ.setdefault("FIELDKIT_SCRYPT_WORK_FACTOR", "10")
 
 START_BUDGET = 1.5
 KEYSTROKE_BUDGET = 0.050
@@ -137,17 +135,20 @@ def _time_scrypt(work_factor: int) -> float:
 
 
 def main() -> int:
+    from fieldkit.core.keys import default_work_factor
+
     ok = True
     with tempfile.TemporaryDirectory(prefix="fieldkit-bench-app-") as tmp:
         big = Path(tmp) / "start"
         events = build_workspace(big, 2000, 6)
         bare = min(asyncio.run(bare_start()) for _ in range(3))
-        runs = [asyncio.run(fieldkit_start(big)) for _ in range(3)]
-        best = min(runs)
-        print(f"app start to roster, 2000 households / {events} events: best {best:.3f} s, median "
-              f"{statistics.median(runs):.3f} s (budget {START_BUDGET} s); bare Textual app {bare:.3f} s; "
-              f"ratio {best / bare:.1f}x")
-        ok &= best <= START_BUDGET
+        runs = [asyncio.run(fieldkit_start(big)) for _ in range(5)]
+        median = statistics.median(runs)
+        work_factor = default_work_factor()
+        print(f"app start to roster, 2000 households / {events} events, key file at scrypt 2^{work_factor} "
+              f"({_time_scrypt(work_factor):.3f} s of it is the unlock): median {median:.3f} s, best {min(runs):.3f} s "
+              f"(budget {START_BUDGET} s); bare Textual app {bare:.3f} s; ratio {median / bare:.1f}x")
+        ok &= median <= START_BUDGET
 
         wide = Path(tmp) / "search"
         build_workspace(wide, 2330, 1)

@@ -12,9 +12,11 @@ The data layer is injected: ``opener(path, passphrase)`` opens a workspace (defa
 
 from __future__ import annotations
 
+import threading
 import time
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,8 @@ class FieldkitApp(App[int]):
         self.locked = False
         self._views: "weakref.WeakSet[Screen[Any]]" = weakref.WeakSet()
         self.title = t("app.title")
+        self._early_unlock: Future[Any] | None = None
+        self._start_early_unlock()
 
     # -- start ---------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -137,11 +141,31 @@ class FieldkitApp(App[int]):
         if self.initial_passphrase is not None and workspace_exists(self.workspace_dir):
             self.unlock(self.initial_passphrase)
 
+    def _start_early_unlock(self) -> None:
+        """With the passphrase given at start, derive the key while Textual starts up (the key
+        derivation releases the GIL), instead of after the first screen is mounted."""
+        if self.initial_passphrase is None or not workspace_exists(self.workspace_dir):
+            return
+        future: Future[Any] = Future()
+
+        def open_now() -> None:
+            try:
+                future.set_result(self.opener(self.workspace_dir, self.initial_passphrase))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the unlock worker
+                future.set_exception(exc)
+
+        threading.Thread(target=open_now, name="fieldkit-early-unlock", daemon=True).start()
+        self._early_unlock = future
+
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, passphrase: str) -> None:
         """Open the workspace (slow on purpose: the key file's scrypt) and fold it."""
+        early, self._early_unlock = self._early_unlock, None
         try:
-            workspace = self.opener(self.workspace_dir, passphrase)
+            if early is not None and passphrase == self.initial_passphrase:
+                workspace = early.result()
+            else:
+                workspace = self.opener(self.workspace_dir, passphrase)
         except Exception as exc:  # noqa: BLE001 - shown as one line
             self.post_message(msg.UnlockFailed(error_text(exc)))
             return

@@ -17,6 +17,7 @@ from typing import Any
 
 from fieldkit.core.coverage import Report, report as coverage_report
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.gcpause import paused_gc
 from fieldkit.core.model import PERSON_ACTIVE, REGISTERED_ONLY, Person, State
 from fieldkit.core.search import SearchIndex, SearchItem
 from fieldkit.i18n import t
@@ -154,6 +155,8 @@ class FieldData:
         self._lock = threading.Lock()
         self._version = 0
         self._search: LazyIndex | None = None
+        self._forms_key: tuple[tuple[str, int], ...] | None = None
+        self._forms_cache: dict[str, Form] = {}
         self.snapshot: Snapshot | None = None
 
     # -- identity -----------------------------------------------------------------------------
@@ -171,10 +174,17 @@ class FieldData:
         path = getattr(self.workspace, "path", None)
         return Path(path) if path is not None else None
 
+    def _forms(self, state: State) -> dict[str, Form]:
+        """``forms_from(state)``, parsed again only when a new form version was published."""
+        key = tuple(sorted((form_id, published.version) for form_id, published in state.forms.items()))
+        if self._forms_key != key:
+            self._forms_cache, self._forms_key = forms_from(state), key
+        return self._forms_cache
+
     # -- reading ------------------------------------------------------------------------------
     def load(self, roster_changed: bool = True) -> Snapshot:
         """Fold the workspace and build a new snapshot. Thread-safe; call from a worker."""
-        with self._lock:
+        with self._lock, paused_gc():  # tens of thousands of rows and no cycles: see gcpause
             state: State = self.workspace.state()
             today = self.clock().date()
             rep = coverage_report(state, today)
@@ -210,7 +220,7 @@ class FieldData:
                 groups=groups,
                 village_code=village_code,
                 village_name=village.name if village else village_code,
-                forms=forms_from(state),
+                forms=self._forms(state),
                 version=self._version,
             )
             return self.snapshot
