@@ -132,7 +132,7 @@ def test_main_flow_through_subprocess(tmp_path):
         out = fk("township", "enroll", "--dir", str(t), str(tmp_path / f"{name}.json"), "--village", "红星村",
                  "--out", str(kits[name]))
         assert device in out and paper in out
-        out = fk("device", "import-kit", "--dir", str(folder), str(kits[name]))
+        out = fk("device", "import-kit", "--dir", str(folder), str(kits[name]), "--fingerprint", paper)
         assert paper in out  # shown to compare with the paper
         assert "120 户" in out
 
@@ -169,7 +169,7 @@ def world(tmp_path_factory):
         ok(["device", "init", "--dir", str(root / name), "--name", f"红星村{name}", "--out", str(root / f"{name}.json")])
         ok(["township", "enroll", "--dir", str(root / "T"), str(root / f"{name}.json"), "--village", "红星村",
             "--out", str(root / f"{name}.kit")])
-    ok(["device", "import-kit", "--dir", str(root / "A"), str(root / "A.kit")])
+    ok(["device", "import-kit", "--dir", str(root / "A"), str(root / "A.kit"), "--yes"])
     return root
 
 
@@ -452,3 +452,14 @@ def test_status_reads_township_workspace(world):
     out = ok(["status", "--dir", str(world / "T")])
     assert "红星镇" in out and "青山村" in out and "合计" in out
     assert "老年人" in out and "在校学生" in out and "外出务工" in out
+
+
+def test_first_kit_without_a_terminal_needs_the_fingerprint(world, tmp_path):
+    """The first kit pins the township key: with no terminal to ask, an unchecked import is refused."""
+    laptop_b = tmp_path / "B"
+    shutil.copytree(world / "B", laptop_b)
+    before = snapshot(laptop_b)
+    code, out, err = run(["device", "import-kit", "--dir", str(laptop_b), str(world / "B.kit")])
+    assert_one_line_error(code, err)
+    assert "--fingerprint" in err
+    assert snapshot(laptop_b) == before

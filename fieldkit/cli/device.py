@@ -76,7 +76,11 @@ def cmd_import_kit(args) -> int:
         if kit.first_trust:
             print(t("device.cli.import.first_trust", name=kit.township["name"], code=kit.township["code"]))
             print(t("device.cli.import.fingerprint", fingerprint=kit.fingerprint))
-            if not args.fingerprint and not args.yes and sys.stdin is not None and sys.stdin.isatty():
+            if not args.fingerprint and not args.yes:
+                # The first kit decides which township key this laptop trusts from now on: someone
+                # must have compared the fingerprint with the paper, here or with --fingerprint.
+                if sys.stdin is None or not sys.stdin.isatty():
+                    raise FieldkitError("device.first_kit_unchecked")
                 try:
                     answer = input(t("device.cli.import.confirm") + " ").strip().lower()
                 except EOFError:

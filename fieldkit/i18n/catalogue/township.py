@@ -309,7 +309,11 @@ MESSAGES = {
         "zh": "乡镇纸面上的密钥指纹；给出时自动核对",
         "en": "the township key fingerprint from the paper; checked automatically when given",
     },
-    "device.cli.opt.yes": {"zh": "首次导入时不询问确认", "en": "do not ask for confirmation on the first kit"},
+    "device.first_kit_unchecked": {
+        "zh": "这是本机第一个配置包，须先核对乡镇密钥指纹：请加 --fingerprint <乡镇纸面上的指纹>；已当面核对过的可加 --yes。未导入任何内容。",
+        "en": "this is the laptop's first kit, so the township key fingerprint must be checked: add --fingerprint <the fingerprint on the township's paper>, or --yes if you have compared it. Nothing was imported.",
+    },
+    "device.cli.opt.yes": {"zh": "已核对过乡镇指纹：首次导入时不再询问", "en": "the township fingerprint has been compared: do not ask on the first kit"},
     "device.cli.import.first_trust": {
         "zh": "首次导入：配置包来自乡镇 {name}（{code}）。",
         "en": "first kit: it comes from township {name} ({code}).",
