@@ -18,10 +18,12 @@ Enrolment kits and refresh kits are the same format (the certificate is repeated
 is trusted: size, magic, header shape; header signature by the pinned township key (first kit:
 by the key in the header, trust on first use — the caller shows the fingerprint to compare with
 paper); receiver device id; body hash; decryption; body shape; the township block and certificate;
-every feed: allowed for this village, chain intact, checkpoint signed by the feed's owner (the
-township for ``t-…`` feeds, the enrolled device for ``d-…`` feeds) at exactly the last entry;
-the receipt's signature. ``import_kit`` then checks that every feed extends what the store holds
-(same bytes at seqs already held, no gap) before writing anything, and adds the entries.
+every feed: allowed for this village, checkpoint signed by the feed's owner (the township for
+``t-…`` feeds, the enrolled device for ``d-…`` feeds), chain intact and ending at exactly the
+checkpoint (``sync.verify.check_checkpoint`` and ``verify_run``, as for bundles); the receipt's
+signature. ``import_kit`` then checks that every feed extends what the store holds (same bytes at
+seqs already held, no gap; ``sync.merge.plan_feed``, as for bundles) before writing anything, and
+adds the entries.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from fieldkit.core import age
 from fieldkit.core.atomic import atomic_write
 from fieldkit.core.canonical import canonical, now_iso
 from fieldkit.core.errors import FieldkitError
-from fieldkit.core.feed import Entry, FeedError, verify_chain
+from fieldkit.core.feed import Entry
 from fieldkit.core.keys import SigningKey, fingerprint, verify
 from fieldkit.core.store import Store
-from sync.checkpoint import SignedHead, make_signed_head, parse_signed_head, verify_checkpoint, verify_receipt
+from sync.checkpoint import SignedHead, make_signed_head, parse_signed_head, verify_receipt
 from sync.container import DEFAULT_SIZE_CAP, ContainerError, read_container, seal
+from sync.merge import IncomingFeed, Refusal, plan_feed
+from sync.verify import FeedClaim, Rejected, check_checkpoint, is_device_feed, verify_run
 
 KIND = "kit"
 CERT_FORMAT = "fieldkit-device-cert/1"
@@ -53,7 +57,6 @@ CERT_FIELDS = {"format", "township", "device", "name", "village", "signing_publi
 
 _HEX32 = re.compile(r"[0-9a-f]{64}")
 _HEX16 = re.compile(r"[0-9a-f]{32}")
-_DEVICE_ID = re.compile(r"d-[0-9a-f]{16}")
 
 
 def township_feed(code: str) -> str:
@@ -358,17 +361,17 @@ def _verify_feeds(
         checkpoint = parse_signed_head(item["checkpoint"], label=label, feed=feed_id)
 
         if feed_id in (township_feed(code), village_feed(code, village)):
-            signer, key = township_feed(code), township_key
-        elif _DEVICE_ID.fullmatch(feed_id) and feed_id in devices and devices[feed_id][1] == village:
-            signer, key = feed_id, devices[feed_id][0]
+            key = township_key
+        elif is_device_feed(feed_id) and feed_id in devices and devices[feed_id][1] == village:
+            key = devices[feed_id][0]
         else:
             raise KitError("kit.foreign_feed", file=label, feed=feed_id)
-        if checkpoint.signer != signer:
-            raise KitError("kit.bad_checkpoint", file=label, feed=feed_id)
-
-        entries = _verify_entries(lines, feed_id, checkpoint, label)
-        if not verify_checkpoint(key, code, feed_id, checkpoint.seq, checkpoint.head, checkpoint.sig):
-            raise KitError("kit.bad_checkpoint", file=label, feed=feed_id)
+        claim = FeedClaim(feed_id, _first_seq(lines[0]), checkpoint.seq, checkpoint.head, checkpoint)
+        try:
+            check_checkpoint(label, code, claim, lambda _owner, key=key: key)
+            entries = verify_run(label, claim, lines).entries
+        except Rejected as exc:
+            raise _kit_error(exc.key, exc.params) from None
         if feed_id == township_feed(code):
             _check_township_feed(entries, township_key, label)
             for entry in entries:
@@ -380,28 +383,19 @@ def _verify_feeds(
     return feeds, checkpoints
 
 
-def _verify_entries(lines: list[str], feed_id: str, checkpoint: SignedHead, label: str) -> tuple[Entry, ...]:
-    raws = [line.encode("utf-8") for line in lines]
+def _first_seq(line: str) -> int:
+    """The seq a kit's run starts at, as its first entry says (a bundle's header states it, a kit's
+    does not); ``verify_run`` then checks the run really starts there and ends at the checkpoint."""
     try:
-        first_seq, first_prev = _peek_link(raws[0])
-        entries = verify_chain(
-            raws, feed_id, first_seq - 1, first_prev, head_seq=checkpoint.seq, head_hash=checkpoint.head
-        )
-    except FeedError as exc:
-        raise KitError("kit.bad_chain", file=label, detail=str(exc)) from None
-    return tuple(entries)
-
-
-def _peek_link(raw: bytes) -> tuple[int, str]:
-    """(seq, prev) the first entry claims; verify_chain then checks it really is so."""
-    try:
-        obj = json.loads(raw.decode("utf-8"))
-        seq, prev = obj["seq"], obj["prev"]
-        if type(seq) is int and seq >= 1 and isinstance(prev, str):
-            return seq, prev
+        seq = json.loads(line)["seq"]
     except (ValueError, KeyError, TypeError):
-        pass
-    return 1, "0" * 64  # let verify_chain name what is wrong
+        return 1  # let verify_run name what is wrong
+    return seq if type(seq) is int and seq >= 1 else 1
+
+
+def _kit_error(key: str, params: Mapping[str, Any]) -> KitError:
+    """The kit's own catalogue key for a shared check's ``sync.<reason>`` (same reason, same params)."""
+    return KitError("kit." + key.removeprefix("sync."), **params)
 
 
 def _check_township_feed(entries: tuple[Entry, ...], township_key: str, label: str) -> None:
@@ -434,18 +428,12 @@ def plan_import(store: Store, kit: VerifiedKit) -> dict[str, list[Entry]]:
     what is held; nothing is written by this function."""
     new: dict[str, list[Entry]] = {}
     for feed_id, entries in kit.feeds.items():
-        held = store.feed(feed_id)
-        fresh: list[Entry] = []
-        for entry in entries:
-            if entry.seq <= len(held):
-                if held[entry.seq - 1].hash != entry.hash:  # (hashes: the held bytes may be on disk)
-                    raise KitError("kit.fork", file=kit.file, feed=feed_id, seq=entry.seq)
-            else:
-                fresh.append(entry)
-        if fresh and fresh[0].seq != len(held) + 1:
-            raise KitError("kit.not_extending", file=kit.file, feed=feed_id, start=fresh[0].seq, held=len(held))
-        if fresh:
-            new[feed_id] = fresh
+        held = [entry.hash for entry in store.feed(feed_id)]  # (hashes: the held bytes may be on disk)
+        outcome = plan_feed(held, IncomingFeed(feed_id, entries, kit.checkpoints.get(feed_id)))
+        if isinstance(outcome, Refusal):  # sync.fork or sync.not_extending
+            raise _kit_error(outcome.key, {"file": kit.file, **outcome.params})
+        if outcome.new:
+            new[feed_id] = list(outcome.new)
     return new
 
 
