@@ -14,7 +14,6 @@ Prints one line per measurement and exits non-zero when a budget is missed.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import sys
 import tempfile

@@ -157,7 +157,7 @@ def verify_bundle(data: bytes, label: str, trust: Trust) -> Verified:
 
 
 def read_bundle(path: Path, trust: Trust, size_cap: int = DEFAULT_SIZE_CAP) -> Verified:
-    from sync.verify import read_file
+    from sync.verify import read_import_file
 
     path = Path(path)
-    return verify_bundle(read_file(path, size_cap), path.name, trust)
+    return verify_bundle(read_import_file(path, size_cap), path.name, trust)

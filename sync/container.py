@@ -34,6 +34,7 @@ from typing import Any
 from fieldkit.core import age
 from fieldkit.core.canonical import canonical, now_iso
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.files import read_file
 from fieldkit.core.keys import SigningKey, verify
 
 KINDS = ("bundle", "kit", "county")
@@ -138,20 +139,8 @@ def read_container(path: Path, kind: str, *, size_cap: int = DEFAULT_SIZE_CAP) -
     """Read ``path`` (refusing files over ``size_cap`` bytes before reading) and parse it."""
     path = Path(path)
     label = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise FieldkitError("io.not_found", path=str(path)) from None
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
-    if path.is_dir():
-        raise FieldkitError("io.read_failed", path=str(path), reason="directory")
-    if size > size_cap:
-        raise ContainerError("container.too_large", file=label, size_mb=size // 2**20, cap_mb=size_cap // 2**20)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    data = read_file(path, limit=size_cap, too_big=lambda size: ContainerError(
+        "container.too_large", file=label, size_mb=size // 2**20, cap_mb=size_cap // 2**20))
     return parse_container(data, kind, label=label, size_cap=size_cap)
 
 

@@ -27,6 +27,7 @@ from fieldkit.core import age
 from fieldkit.core.atomic import atomic_write
 from fieldkit.core.canonical import canonical, now_iso
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.files import read_file
 from fieldkit.core.feed import new_device_feed_id
 from fieldkit.core.keys import SigningKey, fingerprint, verify
 from fieldkit.core.workspace import Workspace
@@ -117,16 +118,9 @@ def read_request(path: Path) -> EnrolRequest:
     """Read and check an enrolment request: shape, key formats, self-signature."""
     path = Path(path)
     label = path.name
-    try:
-        if path.is_dir():
-            raise FieldkitError("device.bad_request", file=label)
-        if path.stat().st_size > REQUEST_MAX_BYTES:
-            raise FieldkitError("device.bad_request", file=label)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FieldkitError("io.not_found", path=str(path)) from None
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    if path.is_dir():
+        raise FieldkitError("device.bad_request", file=label)
+    data = read_file(path, limit=REQUEST_MAX_BYTES, too_big=lambda size: FieldkitError("device.bad_request", file=label))
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except ValueError:

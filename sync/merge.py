@@ -384,7 +384,7 @@ def merge_files(
 
 def _merge_files(ws: Any, paths: Sequence[Path], progress: Progress | None, write_progress: Progress | None) -> MergeReport:
     from sync import quarantine
-    from sync.verify import Rejected, read_file
+    from sync.verify import Rejected, read_import_file
 
     kind, verify = _verifier(ws)
     files = collect_files(paths, kind)
@@ -394,7 +394,7 @@ def _merge_files(ws: Any, paths: Sequence[Path], progress: Progress | None, writ
     refused: list[tuple[FileReport, bytes, str | None, dict[str, Any] | None]] = []
     for done, report in enumerate(reports):
         try:
-            data = read_file(report.path, trust.size_cap)
+            data = read_import_file(report.path, trust.size_cap)
         except FieldkitError as exc:  # unreadable: nothing to keep
             report.error = exc
             continue

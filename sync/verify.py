@@ -34,6 +34,7 @@ from typing import Any
 
 from fieldkit.core import age
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.files import read_file
 from fieldkit.core.feed import Entry, FeedError, parse_entries, verify_chain
 from sync.checkpoint import SignedHead, parse_signed_head, verify_checkpoint
 from sync.container import DEFAULT_SIZE_CAP, Container, ContainerError, parse_container
@@ -312,20 +313,10 @@ def verify_feeds(
 # ---------------------------------------------------------------------------------------- files
 
 
-def read_file(path: Path, size_cap: int = DEFAULT_SIZE_CAP) -> bytes:
+def read_import_file(path: Path, size_cap: int = DEFAULT_SIZE_CAP) -> bytes:
     """The bytes of a file to import, refusing oversized ones before reading them."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > size_cap:
-            raise Rejected("sync.bad_file", file=path.name, detail="too_large")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FieldkitError("io.not_found", path=str(path)) from None
-    except IsADirectoryError:
-        raise FieldkitError("io.read_failed", path=str(path), reason="directory") from None
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    return read_file(path, limit=size_cap, too_big=lambda size: Rejected("sync.bad_file", file=path.name, detail="too_large"))
 
 
 def verify_feed_file(

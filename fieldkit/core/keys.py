@@ -23,6 +23,7 @@ from fieldkit.core.age import EmptyPassphraseError
 from fieldkit.core.atomic import atomic_write
 from fieldkit.core.canonical import canonical
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.files import read_file
 
 __all__ = [
     "EmptyPassphraseError",
@@ -184,12 +185,7 @@ def read_keyfile(path: Path, passphrase: str) -> dict[str, str]:
     """
     path = Path(path)
     _check_passphrase(passphrase)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FieldkitError("io.not_found", path=str(path)) from None
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    data = read_file(path)
     try:
         plaintext = age.decrypt(data, [age.ScryptIdentity(passphrase)])
     except age.AgeWorkFactorError:

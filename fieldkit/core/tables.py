@@ -40,6 +40,7 @@ from typing import Any
 
 from fieldkit.core.atomic import atomic_write
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.files import read_file
 from fieldkit.i18n import t
 
 MAX_ROWS = 1_000_000
@@ -112,14 +113,8 @@ def read_table(path: Path, find_header: HeaderTest | None = None) -> Table:
     first non-blank row); it is tried on the first ``HEADER_SEARCH_ROWS`` non-blank rows."""
     path = Path(path)
     test = find_header or _nonblank
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise FieldkitError("tables.file_too_big", path=str(path), limit_mb=MAX_BYTES // (1024 * 1024))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FieldkitError("io.not_found", path=str(path)) from None
-    except OSError as exc:
-        raise FieldkitError("io.read_failed", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    data = read_file(path, limit=MAX_BYTES, too_big=lambda size: FieldkitError(
+        "tables.file_too_big", path=str(path), limit_mb=MAX_BYTES // (1024 * 1024)))
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(path, data, test)
     if data.startswith(_OLE2_MAGIC):
