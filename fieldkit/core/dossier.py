@@ -46,7 +46,7 @@ from fieldkit.core import age
 from fieldkit.core.canonical import canonical
 from fieldkit.core.errors import FieldkitError
 from fieldkit.core.model import DossierIndex, State
-from fieldkit.core.roster import header_key
+from fieldkit.core.roster import header_key, match_columns, match_header
 from fieldkit.core.tables import RowProblem, Table, clean_text, read_table, write_table
 from fieldkit.core.visit_import import parse_visit_date, parse_yes_no
 from surveys import AnswerProblem, Form, FormError, Question, default_forms, load_form_text, validate_answers
@@ -63,7 +63,6 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _VILLAGE = re.compile(r"[0-9]{12}")
 _SCIENTIFIC = re.compile(r"[0-9.]+[eE][+]?[0-9]+")
 _LIST_SPLIT = re.compile(r"[、,，;；/]")
-_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 
 # ------------------------------------------------------------------------------------------ errors
@@ -457,7 +456,7 @@ def _aliases(form: Form) -> dict[str, str]:
 
 def _looks_like_header(aliases: dict[str, str]):
     def test(cells: Sequence[str]) -> bool:
-        found = {aliases.get(header_key(c)) or aliases.get(_BRACKETS.sub("", header_key(c))) for c in cells}
+        found = {match_header(c, aliases) for c in cells}
         return "name" in found and "id_number" in found
 
     return test
@@ -467,24 +466,11 @@ def _columns(
     table: Table, form: Form, aliases: dict[str, str]
 ) -> tuple[dict[str, int], dict[str, str], tuple[str, ...]]:
     """question id -> column index, question id -> the header as written, ignored headers."""
-    columns: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(table.header):
-        key = header_key(cell)
-        qid = aliases.get(key) or aliases.get(_BRACKETS.sub("", key))
-        if qid is None:
-            if cell.strip():
-                ignored.append(clean_text(cell)[0])
-            continue
-        if qid in columns:
-            raise FieldkitError("dossier.duplicate_column", column=clean_text(cell)[0], row=table.header_row)
-        columns[qid] = index
-        titles[qid] = clean_text(cell)[0]
+    columns, titles, ignored = match_columns(table, aliases, "dossier.duplicate_column")
     missing = [column_title(q) for q in form.questions if q.required and q.id not in columns]
     if missing:
         raise FieldkitError("dossier.missing_columns", columns="、".join(missing), row=table.header_row)
-    return columns, titles, tuple(ignored)
+    return columns, titles, ignored
 
 
 def parse_dossier_sheet(path: Path, form: Form | None = None) -> DossierSheet:

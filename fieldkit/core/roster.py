@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -315,22 +315,40 @@ def parse_roster(path: Path, *, this_year: int | None = None) -> RosterParse:
     return parse_roster_table(table, this_year=this_year)
 
 
-def _columns(table: Table) -> tuple[dict[str, int], tuple[str, ...]]:
+def match_columns(
+    table: Table,
+    aliases: dict[str, str] | None,
+    duplicate_key: str,
+    shown: Callable[[str, str], str] | None = None,
+) -> tuple[dict[str, int], dict[str, str], tuple[str, ...]]:
+    """column -> index, column -> its header as written, and the headers nobody asked for.
+
+    A column named twice raises ``duplicate_key`` naming it by ``shown(column, cell)`` (default: the
+    header as written).
+    """
     columns: dict[str, int] = {}
+    titles: dict[str, str] = {}
     ignored: list[str] = []
     for index, cell in enumerate(table.header):
-        column = match_header(cell)
+        column = match_header(cell, aliases)
         if column is None:
             if cell.strip():
                 ignored.append(clean_text(cell)[0])
             continue
         if column in columns:
-            raise FieldkitError("roster.duplicate_column", column=HEADER_ZH[column], row=table.header_row)
+            name = shown(column, cell) if shown else clean_text(cell)[0]
+            raise FieldkitError(duplicate_key, column=name, row=table.header_row)
         columns[column] = index
+        titles[column] = clean_text(cell)[0]
+    return columns, titles, tuple(ignored)
+
+
+def _columns(table: Table) -> tuple[dict[str, int], tuple[str, ...]]:
+    columns, _, ignored = match_columns(table, None, "roster.duplicate_column", lambda column, _: HEADER_ZH[column])
     missing = [HEADER_ZH[c] for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise FieldkitError("roster.missing_columns", columns="、".join(missing), row=table.header_row)
-    return columns, tuple(ignored)
+    return columns, ignored
 
 
 def parse_roster_table(table: Table, *, this_year: int | None = None) -> RosterParse:

@@ -48,7 +48,7 @@ from typing import Any
 from fieldkit.core.canonical import canonical
 from fieldkit.core.errors import FieldkitError
 from fieldkit.core.model import HOUSEHOLD_MOVED_OUT, REGISTERED_ONLY, Household, Person, State
-from fieldkit.core.roster import PlannedEvent, clean_name, header_key, number_key
+from fieldkit.core.roster import PlannedEvent, clean_name, header_key, match_columns, number_key
 from fieldkit.core.tables import RowProblem, Table, clean_text, read_table, write_table
 from surveys import AnswerProblem, Form, Question, default_forms, validate_answers
 
@@ -199,25 +199,14 @@ def template_header(form: Form) -> list[str]:
 
 def _columns(table: Table, form: Form, cadre_default: str | None) -> tuple[dict[str, int], tuple[str, ...]]:
     aliases = _aliases(form)
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(table.header):
-        key = header_key(cell)
-        column = aliases.get(key) or aliases.get(re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", key))
-        if column is None:
-            if cell.strip():
-                ignored.append(clean_text(cell)[0])
-            continue
-        if column in columns:
-            raise FieldkitError("visit_import.duplicate_column", column=clean_text(cell)[0], row=table.header_row)
-        columns[column] = index
+    columns, _, ignored = match_columns(table, aliases, "visit_import.duplicate_column")
     required = ["household_no", "name", "date", "q:briefed"]
     if not cadre_default:
         required.append("cadre")
     missing = [_column_title(c, form) for c in required if c not in columns]
     if missing:
         raise FieldkitError("visit_import.missing_columns", columns="、".join(missing), row=table.header_row)
-    return columns, tuple(ignored)
+    return columns, ignored
 
 
 def _column_title(column: str, form: Form) -> str:
