@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -54,8 +56,18 @@ def age_group(person: Person, today: date) -> str:
     return t("app.age.adult") if age >= 18 else t("app.age.minor")
 
 
+_GROUP_NUMBER = re.compile(r"第?\s*([0-9]+)\s*(?:村民小组|小组|组)?")
+
+
+def short_group(group: str) -> str:
+    """"第1村民小组", "1组" and "1" (rosters write all of them) as "1"; any other name as written."""
+    match = _GROUP_NUMBER.fullmatch(group.strip())
+    return match.group(1) if match else group
+
+
 def group_label(group: str) -> str:
-    return t("app.group", group=group)
+    short = short_group(group)
+    return t("app.group", group=short) if short.isdigit() else group
 
 
 def bar(done: int, part: int, total: int, width: int = 12) -> str:

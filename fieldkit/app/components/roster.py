@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import DataScreen, FieldInput, group_label, mark
+from fieldkit.app.components.common import DataScreen, FieldInput, group_label, mark, short_group
 from fieldkit.app.components.form_fields import ChoiceCycle
 from fieldkit.app.components.household_list import HouseholdList, ListHeader
 from fieldkit.core.coverage import COVERED, NOT_VISITED, PARTIAL
@@ -118,7 +118,7 @@ class RosterScreen(DataScreen):
             return ("",)
         person = snapshot.state.persons.get(self._matched.get(household) or "")
         head = person.name if person is not None else row.head
-        return (mark(row.status), row.group, row.number, head, str(row.members), row.address)
+        return (mark(row.status), short_group(row.group), row.number, head, str(row.members), row.address)
 
     def status_style(self, household: str) -> Style | None:
         snapshot = self.fk.snapshot
