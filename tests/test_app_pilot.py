@@ -88,6 +88,35 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(workspace: Path) -> 
 
 
 @run_async
+async def test_start_screen_is_built_under_the_prompt_and_uncovered_after_unlock(workspace: Path) -> None:
+    from fieldkit.app.components.home import HomeScreen
+
+    app = make_app(workspace)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert isinstance(app.screen_stack[0], HomeScreen) and app.screen_stack[0].is_mounted
+        await pilot.press("f2")  # navigation waits for the unlock
+        assert isinstance(app.screen, UnlockScreen) and app.current_mode == "home"
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_loaded(pilot)
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen]
+        assert "红星村" in screen_text(app)
+
+
+@run_async
+async def test_a_wrong_passphrase_given_at_start_asks_for_it(workspace: Path) -> None:
+    app = make_app(workspace, passphrase="not the passphrase")
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, UnlockScreen) and "无法解锁" in text(
+            app.screen.query_one("#unlock-message", Static)))
+        assert app.data is None and len(app.screen_stack) == 2
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_loaded(pilot)
+        assert len(app.screen_stack) == 1 and not isinstance(app.screen, UnlockScreen)
+
+
+@run_async
 async def test_unlock_screen_shows_the_demo_hint_only_when_given(workspace: Path) -> None:
     for hint in ("演示口令：demo-passphrase", ""):
         app = make_app(workspace, unlock_hint=hint)

@@ -1,8 +1,9 @@
 """The field app: one village, one laptop, all day.
 
-Flow: no workspace → the welcome screen says how to import a kit. Otherwise the unlock screen asks for
-the passphrase (a thread worker opens the workspace), then a worker folds the state and the app
-switches to the home screen. Four modes (home, roster, activities, export) each keep their own screen
+Flow: no workspace → the welcome screen says how to import a kit. Otherwise the start screen (home,
+or the roster) is built at once and covered by the unlock screen, which asks for the passphrase (a
+thread worker opens the workspace and folds the state); when the data is in, the unlock screen is
+popped and the start screen draws it. Four modes (home, roster, activities, export) each keep their own screen
 stack, so going to the roster and back keeps the household you were on. After ``idle_lock_seconds``
 without a key or mouse event the lock screen covers everything until the passphrase is typed again.
 
@@ -30,6 +31,7 @@ from fieldkit.app import messages as msg
 from fieldkit.app.components.palette import HouseholdCommands
 from fieldkit.app.data import FieldData, Snapshot, error_text
 from fieldkit.core.errors import FieldkitError
+from fieldkit.core.gcpause import keep_out_of_collections
 from fieldkit.i18n import set_language, t
 
 Opener = Callable[[Path, str], Any]
@@ -128,18 +130,27 @@ class FieldkitApp(App[int]):
 
     # -- start ---------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
-        from fieldkit.app.components.unlock import LoadingScreen, UnlockScreen, WelcomeScreen
+        from fieldkit.app.components.unlock import WelcomeScreen
 
         if not workspace_exists(self.workspace_dir):
             return WelcomeScreen(self.workspace_dir)
-        if self.initial_passphrase is not None:
-            return LoadingScreen()  # unlocking already: nothing to type
-        return UnlockScreen(self.workspace_dir, lock=False)
+        return Screen()  # never seen: on_mount moves to the start mode at once
 
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
-        if self.initial_passphrase is not None and workspace_exists(self.workspace_dir):
+        if not workspace_exists(self.workspace_dir):
+            return
+        from fieldkit.app.components.unlock import LoadingScreen, UnlockScreen
+
+        # The start screen is built under the passphrase prompt, while the key derivation runs
+        # (it releases the GIL) or the cadre types: once the data is in, only drawing is left.
+        # Both calls are synchronous, so nothing is painted between them.
+        self.switch_mode(self.start_mode)
+        if self.initial_passphrase is not None:
+            self.push_screen(LoadingScreen())  # unlocking already: nothing to type
             self.unlock(self.initial_passphrase)
+        else:
+            self.push_screen(UnlockScreen(self.workspace_dir, lock=False))
 
     def _start_early_unlock(self) -> None:
         """With the passphrase given at start, derive the key while Textual starts up (the key
@@ -172,6 +183,7 @@ class FieldkitApp(App[int]):
         data = FieldData(workspace, clock=self.clock)
         self.post_message(msg.Unlocked(data))
         self.load_data(data)
+        keep_out_of_collections()  # the store's entries stay all day: see gcpause
 
     def load_data(self, data: FieldData, roster_changed: bool = True) -> None:
         try:
@@ -214,8 +226,7 @@ class FieldkitApp(App[int]):
         self.snapshot = message.snapshot
         if first:
             self.refresh_bindings()
-        if first:
-            await self.switch_mode(self.start_mode)
+            self._close_unlock_screens()
         if not message.snapshot.search.ready:
             # a moment later, so building it does not compete with drawing the first screen (a
             # search typed before then builds it on the spot)
@@ -223,6 +234,15 @@ class FieldkitApp(App[int]):
         for view in list(self._views):
             if view.is_attached and view is self.screen:
                 view.show(message.snapshot)  # type: ignore[attr-defined]
+
+    def _close_unlock_screens(self) -> None:
+        """Uncover the start screen: pop the start-up prompt (never the idle lock)."""
+        from fieldkit.app.components.unlock import LoadingScreen, UnlockScreen
+
+        while len(self.screen_stack) > 1 and (
+            isinstance(self.screen, LoadingScreen) or (isinstance(self.screen, UnlockScreen) and not self.screen.lock)
+        ):
+            self.pop_screen()
 
     def register_view(self, screen: Screen[Any]) -> None:
         """Screens that draw the snapshot register here to be redrawn after each change."""

@@ -42,7 +42,7 @@ class LoadingScreen(Screen[Any]):
     def show_error(self, reason: str) -> None:
         prompt = UnlockScreen(self.app.workspace_dir, lock=False)  # type: ignore[attr-defined]
         prompt.pending_error = reason
-        self.app.push_screen(prompt)
+        self.app.switch_screen(prompt)
 
 
 class UnlockScreen(Screen[Any]):
