@@ -2,9 +2,12 @@
 real key files use the calibrated one (see fieldkit.core.keys.default_work_factor)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("FIELDKIT_SCRYPT_WORK_FACTOR", "10")
 os.environ.setdefault("FIELDKIT_LANG", "zh")
+# never read or write the real user's settings (language, idle lock)
+os.environ.setdefault("FIELDKIT_CONFIG_DIR", tempfile.mkdtemp(prefix="fieldkit-test-config-"))
 
 
 import pytest  # noqa: E402

@@ -266,7 +266,7 @@ class FieldkitApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Navigation, lock and the palette are hidden until unlocked, and while locked."""
-        if action in ("go", "lock", "command_palette") and (self.locked or self.snapshot is None):
+        if action in ("go", "lock", "command_palette", "switch_language") and (self.locked or self.snapshot is None):
             return False
         return True
 
@@ -310,6 +310,55 @@ class FieldkitApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]):  # keep the palette to our own commands
         return iter(())
 
+    # -- language ----------------------------------------------------------------------------
+    def action_switch_language(self) -> None:
+        """Chinese ⇄ English, saved as this computer's setting and applied at once."""
+        if self.locked or self.snapshot is None:
+            return
+        if len(self.screen_stack) > 1:  # a form may hold typed answers: never rebuild under it
+            self.notify(t("app.language.finish_first"), severity="warning")
+            return
+        self.save_language("en" if self.lang == "zh" else "zh")
+
+    @work(thread=True, exclusive=True, group="settings")
+    def save_language(self, lang: str) -> None:
+        from fieldkit.core.settings import save_setting
+
+        try:
+            save_setting("lang", lang)
+        except Exception as exc:  # noqa: BLE001 - the switch still applies for this session
+            self.post_message(msg.LanguageChanged(lang, error_text(exc)))
+            return
+        self.post_message(msg.LanguageChanged(lang))
+
+    @on(msg.LanguageChanged)
+    async def _language_changed(self, message: msg.LanguageChanged) -> None:
+        await self.apply_language(message.lang)
+        if message.error:
+            self.notify(t("app.language.not_saved", reason=message.error), severity="warning", timeout=10)
+        else:
+            self.notify(t("app.language.saved"))
+
+    async def apply_language(self, lang: str) -> None:
+        """Redraw every screen in ``lang``: each mode's screens are built again from scratch."""
+        from fieldkit.app.components.common import localize_bindings
+
+        set_language(lang)
+        self.lang = lang
+        self._bindings = self._merged_bindings.copy() if self._merged_bindings else self._bindings
+        localize_bindings(self)
+        self.title = t("app.title")
+        current = self.current_mode
+        others = [mode for mode in self.MODES if mode != current]
+        for mode in others:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self.MODES[mode])
+        await self.switch_mode(others[0])
+        await self.remove_mode(current)
+        self.add_mode(current, self.MODES[current])
+        await self.switch_mode(current)
+        self.refresh_bindings()
+
     # -- idle lock -------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.MouseMove)):
@@ -352,29 +401,11 @@ class FieldkitApp(App[int]):
         self._last_activity = self._monotonic()
 
 
-DEFAULT_IDLE_LOCK_SECONDS = 300.0
-
-
 def idle_lock_setting(workspace_dir: Path) -> float:
-    """Seconds without a key or mouse event before the app locks: ``FIELDKIT_IDLE_LOCK_SECONDS``,
-    else ``idle_lock_seconds`` in the workspace's workspace.json, else five minutes."""
-    import os
+    """Seconds without a key or mouse event before the app locks (see ``settings.effective_idle_lock``)."""
+    from fieldkit.core.settings import effective_idle_lock
 
-    candidates: list[object] = [os.environ.get("FIELDKIT_IDLE_LOCK_SECONDS")]
-    try:
-        from fieldkit.core.workspace import read_info
-
-        candidates.append(read_info(workspace_dir).get("idle_lock_seconds"))
-    except (FieldkitError, ImportError):
-        pass
-    for value in candidates:
-        try:
-            seconds = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            continue
-        if seconds > 0:
-            return seconds
-    return DEFAULT_IDLE_LOCK_SECONDS
+    return effective_idle_lock(workspace_dir)[0]
 
 
 def run_app(workspace_dir: Path | None, lang: str = "zh", unlock_hint: str = "") -> int:

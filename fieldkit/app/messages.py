@@ -30,6 +30,15 @@ class UnlockFailed(Message):
         self.reason = reason
 
 
+class LanguageChanged(Message):
+    """The interface language was switched; ``error`` says why it could not be saved, if so."""
+
+    def __init__(self, lang: str, error: str = "") -> None:
+        super().__init__()
+        self.lang = lang
+        self.error = error
+
+
 class Relocked(Message):
     """The lock screen's passphrase was right; work resumes where it was."""
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "export": ("export", "sync.cli.export.help"),
     "audit": ("audit", "audit.cli.help"),
     "report": ("report", "report.cli.help"),
+    "settings": ("settings", "settings.cli.help"),
 }
 _GLOBAL_WITH_VALUE = ("--lang", "--dir")
 
@@ -71,21 +72,36 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _language_from(argv: list[str]) -> None:
+    """``--lang`` if given, else ``FIELDKIT_LANG`` (read by i18n), else the saved setting."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
             set_language(argv[i + 1])
-        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in ("zh", "en"):
+            return
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in ("zh", "en"):
             set_language(arg.split("=", 1)[1])
+            return
+    from fieldkit.core import settings
+
+    if os.environ.get(settings.LANG_ENV, "").strip().lower() in settings.LANGUAGES:
+        return
+    try:
+        saved = settings.read_settings().get("lang")
+    except FieldkitError as exc:
+        if _command_in(argv) != "settings":  # that command reports it, with the way out
+            print(t("settings.warning", message=str(exc)), file=sys.stderr)
+        return
+    if saved:
+        set_language(saved)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _language_from(argv)  # before building the parser so --help is in the chosen language
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")  # a GBK console must not crash on a character
         except (AttributeError, ValueError):
             pass
+    _language_from(argv)  # before building the parser so --help is in the chosen language
     try:
         parser = build_parser(_command_in(argv))
         args = parser.parse_args(argv)

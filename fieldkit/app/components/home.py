@@ -24,7 +24,10 @@ def village_tally(snapshot: "Snapshot") -> Tally:
 
 
 class HomeScreen(DataScreen):
-    BINDINGS = [Binding("enter", "open_group", "app.roster.open", show=False)]
+    BINDINGS = [
+        Binding("enter", "open_group", "app.roster.open", show=False),
+        Binding("f9", "app.switch_language", "app.nav.language"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()

@@ -11,6 +11,16 @@ MESSAGES = {
     "app.nav.quit": {"zh": "退出", "en": "Quit"},
     "app.nav.find": {"zh": "找户", "en": "Find"},
     "app.nav.back": {"zh": "返回", "en": "Back"},
+    "app.nav.language": {"zh": "English", "en": "中文"},
+    "app.language.saved": {"zh": "界面已切换为中文，下次打开仍是中文。", "en": "The interface is now in English, and will open in English next time."},
+    "app.language.not_saved": {
+        "zh": "界面已切换为中文，但设置没能保存（{reason}），下次打开会恢复原来的语言。",
+        "en": "The interface is now in English, but the setting could not be saved ({reason}); next time it opens in the previous language.",
+    },
+    "app.language.finish_first": {
+        "zh": "请先保存或关闭当前页面，回到首页再切换语言。",
+        "en": "Save or close this page first, then switch the language from the home screen.",
+    },
     "app.loading": {"zh": "正在读取数据…", "en": "Loading…"},
     "app.load_failed": {"zh": "数据读取失败：{reason}", "en": "could not load the data: {reason}"},
     # first run, unlock, lock

@@ -1,0 +1,46 @@
+MESSAGES = {
+    "settings.cli.help": {
+        "zh": "本机设置：界面语言、空闲自动锁定时间（不带参数时列出当前设置）",
+        "en": "this computer's settings: interface language, idle lock time (lists them when given nothing)",
+    },
+    "settings.cli.name": {"zh": "设置项：lang（界面语言）或 idle-lock（空闲锁定分钟数）", "en": "setting: lang (interface language) or idle-lock (minutes before the app locks)"},
+    "settings.cli.value": {"zh": "新值，例如 en、zh 或 10", "en": "new value, e.g. en, zh or 10"},
+    "settings.cli.reset": {"zh": "全部恢复默认（设置文件损坏时也用它）", "en": "put every setting back to its default (also the fix for a damaged settings file)"},
+    "settings.cli.clear": {"zh": "把这一项恢复默认", "en": "put this one setting back to its default"},
+    "settings.name.lang": {"zh": "界面语言 (lang)", "en": "interface language (lang)"},
+    "settings.name.idle-lock": {"zh": "空闲自动锁定 (idle-lock)", "en": "idle lock (idle-lock)"},
+    "settings.value.lang.zh": {"zh": "中文", "en": "Chinese (zh)"},
+    "settings.value.lang.en": {"zh": "英文 (en)", "en": "English"},
+    "settings.value.minutes": {"zh": "{minutes} 分钟", "en": "{minutes} min"},
+    "settings.source.option": {"zh": "本次命令行参数", "en": "from this command's option"},
+    "settings.source.env": {"zh": "环境变量 {name}", "en": "environment variable {name}"},
+    "settings.source.file": {"zh": "设置文件", "en": "settings file"},
+    "settings.source.workspace": {"zh": "工作目录的 workspace.json", "en": "the workspace's workspace.json"},
+    "settings.source.default": {"zh": "默认", "en": "default"},
+    "settings.row": {"zh": "{name}：{value}（{source}）", "en": "{name}: {value} ({source})"},
+    "settings.file": {"zh": "设置文件：{path}", "en": "settings file: {path}"},
+    "settings.saved": {"zh": "已保存：{name} = {value}", "en": "saved: {name} = {value}"},
+    "settings.cleared": {"zh": "已恢复默认：{name}", "en": "back to default: {name}"},
+    "settings.reset_done": {"zh": "所有设置已恢复默认。", "en": "every setting is back to its default."},
+    "settings.overridden": {
+        "zh": "注意：环境变量 {name} 已设置，它优先于设置文件。",
+        "en": "note: the environment variable {name} is set and takes precedence over the settings file.",
+    },
+    "settings.bad_lang": {
+        "zh": "不支持的界面语言“{value}”；可选 {allowed}。",
+        "en": "unsupported language '{value}'; use {allowed}.",
+    },
+    "settings.bad_idle_lock": {
+        "zh": "空闲锁定时间“{value}”无效：请填 {low} 到 {high} 之间的整数（分钟）。",
+        "en": "idle lock '{value}' is not valid: give a whole number of minutes from {low} to {high}.",
+    },
+    "settings.unknown": {
+        "zh": "没有名为“{name}”的设置；可用的设置：{known}。",
+        "en": "there is no setting named '{name}'; the settings are: {known}.",
+    },
+    "settings.damaged": {
+        "zh": "设置文件 {path} 已损坏；运行 fieldkit settings --reset 可恢复默认设置。",
+        "en": "the settings file {path} is damaged; run fieldkit settings --reset to put the defaults back.",
+    },
+    "settings.warning": {"zh": "警告：{message}本次按默认设置运行。", "en": "warning: {message} The defaults apply for now."},
+}
