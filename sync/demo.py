@@ -18,7 +18,7 @@ from sync.township import enroll, init_township, record_many
 
 DEMO_TOWNSHIP_CODE = DEFAULT_VILLAGE_CODE[:9]
 DEMO_TOWNSHIP_NAME = "示范镇"
-DEMO_LAPTOP_NAME = "红星村笔记本1"
+DEMO_LAPTOP_NAME = "红星村 李秀英"  # laptops are named for their cadre: visits record it as 走访人
 ROSTER_TYPES = ("village.set", "household.set", "person.set")
 
 
@@ -44,7 +44,7 @@ def build_demo(
         passphrase=passphrase, dossier_passphrase=passphrase,
     )
     step(1, total)
-    events = demo_events(households)
+    events = demo_events(households, cadre=DEMO_LAPTOP_NAME)
     roster = [(e.type, e.entity, [], e.body) for e in events if e.type in ROSTER_TYPES]
     record_many(township, village_feed(DEMO_TOWNSHIP_CODE, DEFAULT_VILLAGE_CODE), roster,
                 time=next(e.time for e in events if e.type in ROSTER_TYPES))

@@ -13,7 +13,7 @@ from fieldkit.app.components.export import ExportScreen
 from fieldkit.app.components.household import HouseholdScreen
 from fieldkit.app.components.roster import RosterScreen
 from fieldkit.app.components.roster_edit import AddMemberScreen, NewHouseholdScreen, PhoneScreen, RemoveMemberScreen
-from fieldkit.app.removable import linux_mounts
+from fieldkit.app.removable import linux_mounts, windows_drives
 from fieldkit.core.coverage import COVERED, NOT_VISITED
 from fieldkit.core.model import PERSON_DECEASED
 from fieldkit.core.search import pinyin_keys
@@ -208,6 +208,36 @@ def test_finds_usb_sticks_under_media_and_mnt(tmp_path: Path) -> None:
     assert linux_mounts(tmp_path) == []  # none of these is a real mount point
 
 
+class FakeKernel32:
+    """GetLogicalDrives / GetDriveTypeW / SetErrorMode as Windows answers them: C: fixed disk, D: CD-ROM,
+    E: USB stick, F: card reader with no card, Z: network share."""
+
+    TYPES = {"C": 3, "D": 5, "E": 2, "F": 2, "Z": 4}
+
+    def __init__(self) -> None:
+        self.error_modes: list[int] = []
+        self.mode = 0
+
+    def GetLogicalDrives(self) -> int:  # noqa: N802 - the Win32 name
+        return sum(1 << (ord(letter) - ord("A")) for letter in self.TYPES)
+
+    def GetDriveTypeW(self, root: str) -> int:  # noqa: N802
+        assert root.endswith(":\\")
+        return self.TYPES[root[0]]
+
+    def SetErrorMode(self, mode: int) -> int:  # noqa: N802
+        self.error_modes.append(mode)
+        previous, self.mode = self.mode, mode
+        return previous
+
+
+def test_finds_removable_drive_letters_on_windows() -> None:
+    kernel32 = FakeKernel32()
+    found = windows_drives(kernel32, ready=lambda root: root != "F:\\")
+    assert [str(p) for p in found] == ["E:\\"]  # not the fixed disk, CD, share or the empty card reader
+    assert kernel32.error_modes == [1, 0]  # no "insert a disk" dialogs while probing, then put back
+
+
 @run_async
 async def test_palette_jumps_to_a_household_and_filters_narrow_the_roster(workspace: Path) -> None:
     async with loaded_app(workspace) as (app, pilot):
@@ -268,7 +298,7 @@ async def test_export_failure_is_one_plain_line(workspace: Path, tmp_path: Path,
 @run_async
 async def test_export_from_an_enrolled_laptop_writes_a_bundle(tmp_path: Path, monkeypatch) -> None:
     """End to end with the real bundle writer: the demo township enrols a laptop, the app exports."""
-    from sync.demo import build_demo
+    from sync.demo import DEMO_LAPTOP_NAME, build_demo
 
     demo = build_demo(tmp_path / "demo", PASSPHRASE, households=12)
     stick = tmp_path / "stick"
@@ -276,6 +306,9 @@ async def test_export_from_an_enrolled_laptop_writes_a_bundle(tmp_path: Path, mo
     monkeypatch.setattr("fieldkit.app.components.export.removable_drives", lambda: [stick])
     async with loaded_app(demo.laptop) as (app, pilot):
         assert app.snapshot.village_name != app.snapshot.village_code  # the kit brought the roster
+        # the laptop is named for its cadre; the demo's visits and new ones record that name
+        assert app.data.cadre == DEMO_LAPTOP_NAME
+        assert {visit.cadre for visit in app.snapshot.state.visits} == {DEMO_LAPTOP_NAME}
         await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.value == str(stick))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import string
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 LINUX_PATTERNS = ("media/*/*", "run/media/*/*", "media/*", "mnt/*")
 DRIVE_REMOVABLE = 2  # GetDriveTypeW
@@ -29,17 +31,30 @@ def linux_mounts(root: Path = Path("/"), require_mount: bool = True) -> list[Pat
     return [p for p in found if not any(other != p and p in other.parents for other in found)]
 
 
-def windows_drives() -> list[Path]:  # pragma: no cover - exercised on Windows only
-    import ctypes
+SEM_FAILCRITICALERRORS = 0x0001  # SetErrorMode: an empty card reader must not pop up "no disk" dialogs
 
-    drives: list[Path] = []
-    mask = ctypes.windll.kernel32.GetLogicalDrives()  # type: ignore[attr-defined]
-    for index, letter in enumerate(string.ascii_uppercase):
-        if mask & (1 << index):
-            root = f"{letter}:\\"
-            if ctypes.windll.kernel32.GetDriveTypeW(root) == DRIVE_REMOVABLE:  # type: ignore[attr-defined]
-                drives.append(Path(root))
-    return drives
+
+def windows_drives(kernel32: Any = None, ready: Callable[[str], bool] = os.path.isdir) -> list[Path]:
+    """Drive letters Windows calls removable (USB sticks, card readers) that hold a medium now.
+
+    ``kernel32`` is ``ctypes.windll.kernel32`` on Windows; tests pass a stand-in.
+    """
+    if kernel32 is None:  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    previous = kernel32.SetErrorMode(SEM_FAILCRITICALERRORS)
+    try:
+        drives: list[Path] = []
+        mask = kernel32.GetLogicalDrives()
+        for index, letter in enumerate(string.ascii_uppercase):
+            if mask & (1 << index):
+                root = f"{letter}:\\"
+                if kernel32.GetDriveTypeW(root) == DRIVE_REMOVABLE and ready(root):
+                    drives.append(Path(root))
+        return drives
+    finally:
+        kernel32.SetErrorMode(previous)
 
 
 def removable_drives() -> list[Path]:
