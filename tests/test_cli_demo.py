@@ -1,0 +1,106 @@
+"""`fieldkit demo`: the throwaway township, and the app opened on it (through the CLI, as `make demo` does)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fieldkit import cli
+from fieldkit.cli.app import DEMO_PASSPHRASE
+from fieldkit.core.workspace import Workspace
+
+
+def test_demo_builds_a_township_and_a_laptop_without_opening_the_app(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "demo"
+    assert cli.main(["demo", "--dir", str(root), "--households", "12", "--no-app"]) == 0
+    out = capsys.readouterr().out
+    assert DEMO_PASSPHRASE in out and str(root / "laptop") in out
+    with Workspace.open(root / "laptop", DEMO_PASSPHRASE) as laptop:
+        assert len(laptop.state().households) == 12
+
+
+def test_demo_opens_the_app_with_the_passphrase_on_the_unlock_screen(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The wiring cli → fieldkit.app.run_app → FieldkitApp, with only App.run replaced."""
+    from fieldkit.app.app import FieldkitApp
+
+    opened: list[tuple[Path, str]] = []
+
+    def run(self: FieldkitApp) -> int:
+        opened.append((self.workspace_dir, self.unlock_hint))
+        return 0
+
+    monkeypatch.setattr(FieldkitApp, "run", run)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    root = tmp_path / "demo"
+    assert cli.main(["demo", "--dir", str(root), "--households", "12"]) == 0
+    assert opened == [(root / "laptop", f"演示口令：{DEMO_PASSPHRASE}")]
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None:
+    (tmp_path / "keep.txt").write_text("mine", "utf-8")
+    assert cli.main(["demo", "--dir", str(tmp_path), "--no-app"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+_ESCAPE = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_demo_in_a_real_terminal_unlocks_and_quits(tmp_path: Path) -> None:
+    """`fieldkit demo` in a pseudo-terminal at 80×24: the unlock screen shows the demo passphrase,
+    typing it opens the home screen, Ctrl+Q quits with exit code 0."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "FIELDKIT_CONFIG_DIR": str(tmp_path / "config"), "COLUMNS": "80",
+           "LINES": "24"}
+    env.pop("FIELDKIT_PASSPHRASE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fieldkit", "demo", "--dir", str(tmp_path / "demo"), "--households", "12"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def wait_for(text: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode("utf-8") not in _ESCAPE.sub(b"", bytes(seen)):
+            remaining = deadline - time.monotonic()
+            chunk = b""
+            if remaining > 0 and select.select([master], [], [], min(remaining, 0.2))[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the program ended and the terminal closed
+                    chunk = b""
+                seen.extend(chunk)
+                if chunk:
+                    continue
+            if remaining <= 0 or proc.poll() is not None:
+                shown = _ESCAPE.sub(b"", bytes(seen)).decode("utf-8", "replace")[-800:]
+                raise AssertionError(f"{text!r} never appeared (exit code {proc.poll()}); last output: {shown}")
+
+    try:
+        wait_for(DEMO_PASSPHRASE)  # printed, then shown on the unlock screen
+        wait_for("解锁")
+        del seen[:]
+        os.write(master, DEMO_PASSPHRASE.encode() + b"\r")
+        wait_for("红星村")  # the home screen: the village at a glance
+        os.write(master, b"\x11")  # Ctrl+Q
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
