@@ -189,6 +189,7 @@ async def test_export_shows_progress_and_where_it_went(workspace: Path, tmp_path
         await press_into(pilot, ExportScreen, "f4")
         dest = app.screen.query_one("#dest", Input)
         await wait_until(pilot, lambda: dest.value == str(stick))  # the stick was found and chosen
+        assert not app.screen.query_one("#progress", ProgressBar).display  # nothing running yet
         await pilot.press("ctrl+e")
         status = app.screen.query_one("#export-status", Static)
         await wait_until(pilot, lambda: "fieldkit-export.bundle" in text(status))
@@ -292,6 +293,7 @@ async def test_export_failure_is_one_plain_line(workspace: Path, tmp_path: Path,
         status = app.screen.query_one("#export-status", Static)
         await wait_until(pilot, lambda: "导出失败" in text(status))
         assert "\n" not in text(status) and "Traceback" not in text(status)
+        assert not app.screen.query_one("#progress", ProgressBar).display  # no bar left half-way
         assert list(stick.iterdir()) == []  # nothing half-written on the stick
 
 

@@ -44,7 +44,9 @@ class ExportScreen(DataScreen):
                 yield Static(t("app.export.dest"), classes="question-label")
                 yield FieldInput(id="dest", compact=True)
             yield Button(t("app.export.go"), id="go", variant="primary", compact=True)
-            yield ProgressBar(id="progress", show_eta=False)
+            progress = ProgressBar(id="progress", show_eta=False)
+            progress.display = False  # an idle bar pulses as if something were running: shown per export
+            yield progress
             yield Static("", id="export-status")
             yield Static("", id="receipt")
         yield from self.compose_footer()
@@ -96,7 +98,9 @@ class ExportScreen(DataScreen):
             return
         self.exporting = True
         status.update(t("app.export.working"))
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
         self.run_export(dest)
 
     @work(thread=True, exclusive=True, group="export")
@@ -127,6 +131,7 @@ class ExportScreen(DataScreen):
     @on(msg.ExportFailed)
     def _failed(self, message: msg.ExportFailed) -> None:
         self.exporting = False
+        self.query_one("#progress", ProgressBar).display = False
         status = self.query_one("#export-status", Static)
         status.update(t("app.export.failed", reason=message.reason))
         message.stop()
