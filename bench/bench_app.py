@@ -103,23 +103,27 @@ def _child(kind: str, path: str) -> None:
         import fieldkit.core.workspace  # noqa: F401
     imports = time.perf_counter() - started
     seconds = asyncio.run(fieldkit_start(Path(path)) if kind == "fieldkit" else bare_start())
-    print(json.dumps({"imports": imports, "start": seconds}))
+    # the moment the roster was ready, as wall-clock time: the parent subtracts its launch time
+    ready_at = time.time() - (time.perf_counter() - started - imports - seconds)
+    print(json.dumps({"imports": imports, "start": seconds, "ready_at": ready_at}))
 
 
-def start_in_child(kind: str, path: Path | None = None) -> tuple[float, float]:
-    """(import seconds, start seconds) of one start in a new interpreter."""
+def start_in_child(kind: str, path: Path | None = None) -> tuple[float, float, float]:
+    """(import seconds, start seconds, launch seconds) of one start in a new interpreter; launch is
+    from starting the process to the roster ready (interpreter start, imports and the start)."""
     import json
     import os
     import subprocess
 
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    launched = time.time()
     out = subprocess.run(
         [sys.executable, "-m", "bench.bench_app", "--child", kind, str(path or "")],
         cwd=root, env=env, capture_output=True, text=True, check=True, timeout=120,
     ).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    return result["imports"], result["start"]
+    return result["imports"], result["start"], result["ready_at"] - launched
 
 
 async def bare_keystroke() -> float:
@@ -184,17 +188,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fieldkit-bench-app-") as tmp:
         big = Path(tmp) / "start"
         events = build_workspace(big, 2000, 6)
-        bare_imports, bare = min((start_in_child("bare") for _ in range(3)), key=lambda r: r[1])
+        bare_imports, bare, bare_launch = min((start_in_child("bare") for _ in range(3)), key=lambda r: r[1])
         runs = [start_in_child("fieldkit", big) for _ in range(5)]
-        median = statistics.median(seconds for _, seconds in runs)
-        imports = statistics.median(imported for imported, _ in runs)
+        median = statistics.median(seconds for _, seconds, _ in runs)
+        imports = statistics.median(imported for imported, _, _ in runs)
+        launch = statistics.median(launched for _, _, launched in runs)
         work_factor = default_work_factor()
         print(f"app start to roster, 2000 households / {events} events, key file at scrypt 2^{work_factor} "
               f"({_time_scrypt(work_factor):.3f} s of it is the unlock): median {median:.3f} s, best "
-              f"{min(seconds for _, seconds in runs):.3f} s (budget {START_BUDGET} s); bare Textual app {bare:.3f} s; "
+              f"{min(seconds for _, seconds, _ in runs):.3f} s (budget {START_BUDGET} s); bare Textual app {bare:.3f} s; "
               f"ratio {median / bare:.1f}x")
-        print(f"  each start in a fresh process; imported before the clock: fieldkit app {imports:.3f} s, "
-              f"bare Textual {bare_imports:.3f} s")
+        print(f"  each start in a fresh process, its modules imported before the clock starts: fieldkit app "
+              f"{imports:.3f} s, bare Textual {bare_imports:.3f} s")
+        print(f"  from launching the process to the roster (interpreter, imports, start): median {launch:.3f} s; "
+              f"bare Textual app {bare_launch:.3f} s; ratio {launch / bare_launch:.1f}x")
         ok &= median <= START_BUDGET
 
         wide = Path(tmp) / "search"

@@ -126,6 +126,7 @@ class FieldkitApp(App[int]):
         self._views: "weakref.WeakSet[Screen[Any]]" = weakref.WeakSet()
         self.title = t("app.title")
         self._early_unlock: Future[Any] | None = None
+        self._index_warmed = False
         self._start_early_unlock()
 
     # -- start ---------------------------------------------------------------------------------
@@ -201,6 +202,9 @@ class FieldkitApp(App[int]):
     @work(thread=True, exclusive=True, group="index")
     def warm_index(self, snapshot: Snapshot) -> None:
         snapshot.search.get()
+        if not self._index_warmed:  # the first index brings the pinyin dictionaries, kept all day too
+            self._index_warmed = True
+            keep_out_of_collections()
 
     @on(msg.Unlocked)
     def _unlocked(self, message: msg.Unlocked) -> None:

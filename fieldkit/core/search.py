@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, NamedTuple
 
-from pypinyin import Style, pinyin
-
 # Readings used as surnames that differ from pypinyin's default reading of the character.
 # Only the first character of a name is treated as a surname.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -58,6 +56,10 @@ def _char_readings(char: str) -> tuple[str, ...]:
     """Toneless readings of one character, default first; non-Chinese characters map to themselves."""
     if not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"):
         return (char.lower(),)
+    # imported here, not at the top: loading its dictionaries takes ~0.3 s, and the app starts
+    # without the index (it is built in the background right after the first screen)
+    from pypinyin import Style, pinyin
+
     readings = pinyin(char, style=Style.NORMAL, heteronym=False, errors="default")[0]
     return tuple(r.lower() for r in readings) or (char,)
 
