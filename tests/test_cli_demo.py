@@ -52,55 +52,87 @@ def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None
 _ESCAPE = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_demo_in_a_real_terminal_unlocks_and_quits(tmp_path: Path) -> None:
-    """`fieldkit demo` in a pseudo-terminal at 80×24: the unlock screen shows the demo passphrase,
-    typing it opens the home screen, Ctrl+Q quits with exit code 0."""
-    import fcntl
-    import pty
-    import select
-    import struct
-    import termios
+class Terminal:
+    """``python -m fieldkit ARGS`` in a pseudo-terminal of 80×24: type keys, wait for text on screen."""
 
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "FIELDKIT_CONFIG_DIR": str(tmp_path / "config"), "COLUMNS": "80",
-           "LINES": "24"}
-    env.pop("FIELDKIT_PASSPHRASE", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fieldkit", "demo", "--dir", str(tmp_path / "demo"), "--households", "12"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
-    )
-    os.close(slave)
-    seen = bytearray()
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
 
-    def wait_for(text: str, timeout: float = 60.0) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "fieldkit", *args],
+            stdin=slave, stdout=slave, stderr=slave, env={**env, "TERM": "xterm-256color"},
+            close_fds=True, start_new_session=True,
+        )
+        os.close(slave)
+        self.seen = bytearray()
+
+    def text(self) -> str:
+        return _ESCAPE.sub(b"", bytes(self.seen)).decode("utf-8", "replace")
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> None:
+        import select
+
         deadline = time.monotonic() + timeout
-        while text.encode("utf-8") not in _ESCAPE.sub(b"", bytes(seen)):
+        while text.encode("utf-8") not in _ESCAPE.sub(b"", bytes(self.seen)):
             remaining = deadline - time.monotonic()
             chunk = b""
-            if remaining > 0 and select.select([master], [], [], min(remaining, 0.2))[0]:
+            if remaining > 0 and select.select([self.master], [], [], min(remaining, 0.2))[0]:
                 try:
-                    chunk = os.read(master, 65536)
+                    chunk = os.read(self.master, 65536)
                 except OSError:  # EIO: the program ended and the terminal closed
                     chunk = b""
-                seen.extend(chunk)
+                self.seen.extend(chunk)
                 if chunk:
                     continue
-            if remaining <= 0 or proc.poll() is not None:
-                shown = _ESCAPE.sub(b"", bytes(seen)).decode("utf-8", "replace")[-800:]
-                raise AssertionError(f"{text!r} never appeared (exit code {proc.poll()}); last output: {shown}")
+            if remaining <= 0 or self.proc.poll() is not None:
+                raise AssertionError(f"{text!r} never appeared (exit code {self.proc.poll()}); "
+                                     f"last output: {self.text()[-800:]}")
 
+    def type(self, keys: bytes) -> None:
+        del self.seen[:]  # wait_for looks at what comes after this
+        os.write(self.master, keys)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+def _terminal_env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "FIELDKIT_CONFIG_DIR": str(tmp_path / "config")}
+    env.pop("FIELDKIT_PASSPHRASE", None)
+    return env
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_demo_in_a_real_terminal_unlocks_and_quits(tmp_path: Path) -> None:
+    """`fieldkit demo` in a pseudo-terminal: the unlock screen shows the demo passphrase, typing it
+    opens the home screen, Ctrl+Q quits with exit code 0."""
+    terminal = Terminal(["demo", "--dir", str(tmp_path / "demo"), "--households", "12"], _terminal_env(tmp_path))
     try:
-        wait_for(DEMO_PASSPHRASE)  # printed, then shown on the unlock screen
-        wait_for("解锁")
-        del seen[:]
-        os.write(master, DEMO_PASSPHRASE.encode() + b"\r")
-        wait_for("红星村")  # the home screen: the village at a glance
-        os.write(master, b"\x11")  # Ctrl+Q
-        assert proc.wait(timeout=30) == 0
+        terminal.wait_for(DEMO_PASSPHRASE)  # printed, then shown on the unlock screen
+        terminal.wait_for("解锁")
+        terminal.type(DEMO_PASSPHRASE.encode() + b"\r")
+        terminal.wait_for("红星村")  # the home screen: the village at a glance
+        terminal.type(b"\x11")  # Ctrl+Q
+        assert terminal.proc.wait(timeout=30) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+        terminal.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_first_run_in_a_real_terminal_explains_and_quits(tmp_path: Path) -> None:
+    """`fieldkit --dir EMPTY`: the welcome screen says how to get a workspace; Esc leaves with 0."""
+    terminal = Terminal(["--dir", str(tmp_path / "nothing")], _terminal_env(tmp_path))
+    try:
+        terminal.wait_for("import-kit")
+        terminal.type(b"\x1b")
+        assert terminal.proc.wait(timeout=30) == 0
+    finally:
+        terminal.close()
