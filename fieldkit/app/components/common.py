@@ -35,7 +35,8 @@ def localize_bindings(node: Any) -> None:
 
 
 def mark(status: str) -> str:
-    """A status with a symbol, readable without colour: ✔ 已覆盖, ◐ 部分, ○ 未走访…"""
+    """A status in words (已覆盖, 部分覆盖, 未走访…), readable without colour. No symbols: ✔ ◐ ○ are
+    "ambiguous width" and take two cells in many Chinese terminals, which would break the columns."""
     return t(f"app.mark.{status}") if status else ""
 
 
