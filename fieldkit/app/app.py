@@ -204,7 +204,7 @@ class FieldkitApp(App[int]):
         snapshot.search.get()
         if not self._index_warmed:  # the first index brings the pinyin dictionaries, kept all day too
             self._index_warmed = True
-            keep_out_of_collections()
+            keep_out_of_collections(collect_first=True)
 
     @on(msg.Unlocked)
     def _unlocked(self, message: msg.Unlocked) -> None:

@@ -24,12 +24,17 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def keep_out_of_collections() -> None:
+def keep_out_of_collections(*, collect_first: bool = False) -> None:
     """Exempt every object alive now from future cyclic collections (``gc.freeze``).
 
     For a long-running process right after it loaded what it keeps for its whole life (the app's
     store, 20,000+ entries): otherwise each full collection walks all of it again, a pause of a
-    third of a second on the UI thread. Reference counting still frees these objects; only a
-    reference cycle among them would outlive its use, so call this once, not after every change.
+    third of a second on the UI thread. Reference counting still frees these objects, but reference
+    cycles that were already garbage when frozen stay until a ``collect_first`` call: that one runs
+    a full collection first (a fraction of a second holding the GIL), so make it once, in the
+    background, after the first screen is up.
     """
+    if collect_first:
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
