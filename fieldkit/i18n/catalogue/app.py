@@ -35,12 +35,12 @@ MESSAGES = {
         "  fieldkit device import-kit KIT_FILE --dir {path}\n\n"
         "After that, run fieldkit again to start recording visits.\nTo try it first, run fieldkit demo.",
     },
-    "app.unlock.title": {"zh": "请输入密码解锁", "en": "Enter your passphrase to unlock"},
-    "app.unlock.locked_title": {"zh": "已锁屏，请输入密码继续", "en": "Locked. Enter your passphrase to continue"},
-    "app.unlock.placeholder": {"zh": "密码", "en": "passphrase"},
+    "app.unlock.title": {"zh": "请输入口令解锁", "en": "Enter your passphrase to unlock"},
+    "app.unlock.locked_title": {"zh": "已锁屏，请输入口令继续", "en": "Locked. Enter your passphrase to continue"},
+    "app.unlock.placeholder": {"zh": "口令", "en": "passphrase"},
     "app.unlock.button": {"zh": "解锁", "en": "Unlock"},
     "app.unlock.working": {"zh": "正在解锁…", "en": "Unlocking…"},
-    "app.unlock.empty": {"zh": "请输入密码。", "en": "Type your passphrase."},
+    "app.unlock.empty": {"zh": "请输入口令。", "en": "Type your passphrase."},
     "app.unlock.failed": {"zh": "无法解锁：{reason}", "en": "cannot unlock: {reason}"},
     "app.unlock.where": {"zh": "工作目录：{path}", "en": "Workspace: {path}"},
     # home
