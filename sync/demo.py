@@ -1,4 +1,5 @@
-"""A throwaway demo township: township office, one village roster, one enrolled laptop with visits.
+"""A throwaway demo township: township office, one village roster, one enrolled laptop with visits
+and a few village-wide activities.
 
 Built through the same operations a real township uses (init, roster events in the village feed,
 enrolment kit, kit import), so the demo exercises the real formats end to end.
@@ -6,11 +7,13 @@ enrolment kit, kit import), so the demo exercises the real formats end to end.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from fieldkit.core.demo import DEFAULT_VILLAGE_CODE, demo_events
+from fieldkit.core.demo import DEFAULT_VILLAGE_CODE, DEMO_TODAY, demo_events
 from fieldkit.core.keys import fingerprint
 from sync.device import apply_kit, init_device, read_request, verify_kit_file, write_request
 from sync.kit import village_feed
@@ -20,6 +23,13 @@ DEMO_TOWNSHIP_CODE = DEFAULT_VILLAGE_CODE[:9]
 DEMO_TOWNSHIP_NAME = "示范镇"
 DEMO_LAPTOP_NAME = "红星村 李秀英"  # laptops are named for their cadre: visits record it as 走访人
 ROSTER_TYPES = ("village.set", "household.set", "person.set")
+# (days before the demo's today, kind, place, people reached, leaflets, note)
+DEMO_ACTIVITIES = (
+    (24, "loudspeaker", "村委会广播站", 400, 0, "每天早晚各播一次：不轻信、不透露、不转账"),
+    (17, "lecture", "村委会会议室", 45, 45, "老年人防骗讲座：冒充公检法、保健品骗局"),
+    (11, "market_stall", "红星村集市", 150, 120, "赶集日摆摊，现场帮村民安装国家反诈中心APP"),
+    (6, "wechat_push", "红星村村民微信群", 260, 0, "转发“冒充客服退款”诈骗案例"),
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Demo:
     laptop: Path
     households: int
     visits: int
+    activities: int
     fingerprint: str
 
 
@@ -62,11 +73,19 @@ def build_demo(
     visits = [e for e in events if e.type not in ROSTER_TYPES]
     for event in visits:
         laptop.record(event.type, event.entity, [], event.body, time=event.time)
+    for days, kind, place, audience, materials, note in DEMO_ACTIVITIES:
+        body = {
+            "village": DEFAULT_VILLAGE_CODE, "kind": kind, "place": place, "audience": audience,
+            "materials": materials, "note": note, "form": {"id": "village_activity", "version": 1}, "answers": {},
+        }
+        entity = "act:" + hashlib.sha256(f"demo-activity-{days}".encode()).hexdigest()[:32]
+        laptop.record("activity", entity, [], body, time=f"{DEMO_TODAY - timedelta(days=days)}T19:30:00+08:00")
     step(5, total)
     return Demo(
         township=township.path,
         laptop=laptop.path,
         households=households,
         visits=len(visits),
+        activities=len(DEMO_ACTIVITIES),
         fingerprint=fingerprint(township.info["signing_public"]),
     )

@@ -22,7 +22,10 @@ def test_demo_builds_a_township_and_a_laptop_without_opening_the_app(tmp_path: P
     out = capsys.readouterr().out
     assert DEMO_PASSPHRASE in out and str(root / "laptop") in out
     with Workspace.open(root / "laptop", DEMO_PASSPHRASE) as laptop:
-        assert len(laptop.state().households) == 12
+        state = laptop.state()
+        assert len(state.households) == 12
+        assert {activity.kind for activity in state.activities} == {"loudspeaker", "lecture", "market_stall", "wechat_push"}
+    assert "4 次集中宣传活动" in out
 
 
 def test_demo_opens_the_app_with_the_passphrase_on_the_unlock_screen(tmp_path: Path, monkeypatch, capsys) -> None:

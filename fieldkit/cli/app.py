@@ -39,7 +39,7 @@ def cmd_demo(args) -> int:
     passphrase = os.environ.get("FIELDKIT_PASSPHRASE") or DEMO_PASSPHRASE
     demo = build_demo(root, passphrase, households=args.households, progress=Progress(t("cli.demo.building"), 5))
     print(t("cli.demo.ready", township=str(demo.township), laptop=str(demo.laptop),
-            households=demo.households, visits=demo.visits))
+            households=demo.households, visits=demo.visits, activities=demo.activities))
     print(t("cli.demo.passphrase", passphrase=passphrase))
     print(t("cli.demo.fingerprint", fingerprint=demo.fingerprint))
     if args.no_app or not sys.stdout.isatty():

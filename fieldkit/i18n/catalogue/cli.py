@@ -32,8 +32,8 @@ MESSAGES = {
         "en": "folder {path} is not empty; the demo needs a new folder.",
     },
     "cli.demo.ready": {
-        "zh": "演示数据已建好：乡镇工作目录 {township}，笔记本工作目录 {laptop}（{households} 户，{visits} 次走访）。",
-        "en": "demo ready: township workspace {township}, laptop workspace {laptop} ({households} households, {visits} visits).",
+        "zh": "演示数据已建好：乡镇工作目录 {township}，笔记本工作目录 {laptop}（{households} 户，{visits} 次走访，{activities} 次集中宣传活动）。",
+        "en": "demo ready: township workspace {township}, laptop workspace {laptop} ({households} households, {visits} visits, {activities} village-wide activities).",
     },
     "cli.demo.passphrase": {"zh": "演示口令：{passphrase}", "en": "demo passphrase: {passphrase}"},
     "cli.demo.fingerprint": {"zh": "乡镇密钥指纹：{fingerprint}", "en": "township key fingerprint: {fingerprint}"},
