@@ -145,6 +145,38 @@ async def test_add_a_household_found_on_the_ground(workspace: Path) -> None:
 
 
 @run_async
+async def test_new_household_with_the_keyboard_alone(workspace: Path) -> None:
+    """No mouse and no focusing by hand: the dialog opens on its first field and Tab walks the rest
+    (found in tmux: the dialog's box took the first focus, so the first keys went nowhere)."""
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, RosterScreen, "f2")
+        await press_into(pilot, NewHouseholdScreen, "ctrl+n")
+        assert app.focused is app.screen.query_one("#group", Select)
+        await pilot.press("enter", "down", "down", "enter")  # the list opens on "—": two down is group 2
+        await pilot.press("tab", *"029902", "tab", *"红星村第2村民小组新2号", "tab", *"欧阳修")
+        await pilot.press("tab", "tab", *"1950")  # past the sex list, to the birth year
+        await press_into(pilot, RosterScreen, "ctrl+s")
+        household = f"{app.snapshot.village_code}-029902"
+        await wait_until(pilot, lambda: household in app.snapshot.rows)
+        row = app.snapshot.rows[household]
+        assert (row.group, row.address, row.head) == ("2", "红星村第2村民小组新2号", "欧阳修")
+        head = app.snapshot.state.members_of(household)[0]
+        assert head.birth_year == 1950
+
+
+@run_async
+async def test_edit_dialogs_open_on_their_first_field(workspace: Path) -> None:
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, RosterScreen, "f2")
+        await press_into(pilot, HouseholdScreen, "enter")
+        for key, dialog, first in (("a", AddMemberScreen, "#name"), ("p", PhoneScreen, "#phone"),
+                                   ("d", RemoveMemberScreen, "#reason")):
+            await press_into(pilot, dialog, key)
+            assert app.focused is app.screen.query_one(first), (dialog.__name__, app.focused)
+            await press_into(pilot, HouseholdScreen, "escape")
+
+
+@run_async
 async def test_log_an_activity(workspace: Path) -> None:
     async with loaded_app(workspace) as (app, pilot):
         await press_into(pilot, ActivitiesScreen, "f3")

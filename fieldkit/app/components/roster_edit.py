@@ -50,7 +50,9 @@ class EditDialog(ModalScreen[Any]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        box = VerticalScroll(classes="dialog")
+        box.can_focus = False  # else the box takes the first focus and typing goes nowhere
+        with box:
             yield Static(self.heading(), classes="title")
             yield from self.fields()
             yield Static("", id="dialog-problem", classes="field-error")
