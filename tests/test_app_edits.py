@@ -176,6 +176,49 @@ async def test_edit_dialogs_open_on_their_first_field(workspace: Path) -> None:
             await press_into(pilot, HouseholdScreen, "escape")
 
 
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers them when typing outruns a busy laptop: all read at once, each
+    posted to the app before it has handled the first (Pilot's press waits after every key)."""
+    from textual import events
+
+    for key in keys:
+        character = {"tab": "\t", "shift+tab": None, "ctrl+s": None}.get(key, key)
+        app.post_message(events.Key(key, character))
+
+
+@run_async
+async def test_ctrl_s_right_behind_typing_saves_what_was_typed(workspace: Path) -> None:
+    """Found in a pseudo-terminal: Ctrl+U, a phone number and Ctrl+S in one read saved before the
+    field had the digits, and the dialog complained that the number was not 11 digits."""
+    async with loaded_app(workspace) as (app, pilot):
+        household = resident_household(app)
+        app.open_household(household)
+        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, PhoneScreen, "p")
+        person = app.screen.person_id
+        app.screen.query_one("#phone", Input).value = ""
+        burst(app, *"13912345678", "ctrl+s")
+        await wait_until(pilot, lambda: app.snapshot.state.persons[person].phone == "13912345678")
+        assert isinstance(app.screen, HouseholdScreen)
+
+
+@run_async
+async def test_keys_right_behind_tab_go_to_the_next_field(workspace: Path) -> None:
+    async with loaded_app(workspace) as (app, pilot):
+        await press_into(pilot, ActivitiesScreen, "f3")
+        await press_into(pilot, ActivityFormScreen, "n")
+        form = app.screen
+        form.query_one("#q-place", Input).focus()
+        await pilot.pause()
+        burst(app, *"集市", "tab", *"45", "tab", *"30")
+        await wait_until(pilot, lambda: form.query_one("#q-materials", Input).value == "30")
+        assert form.query_one("#q-place", Input).value == "集市"
+        assert form.query_one("#q-audience", Input).value == "45"
+        burst(app, "shift+tab", "9")  # back one field; a field entered by Tab has its text selected
+        await wait_until(pilot, lambda: form.query_one("#q-audience", Input).value == "9")
+        assert form.query_one("#q-materials", Input).value == "30"
+
+
 @run_async
 async def test_log_an_activity(workspace: Path) -> None:
     async with loaded_app(workspace) as (app, pilot):

@@ -86,6 +86,10 @@ class FieldkitApp(App[int]):
         Binding("ctrl+l", "lock", "app.nav.lock", priority=True),
         Binding("ctrl+q", "quit", "app.nav.quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "app.nav.find", priority=True, show=False),
+        # Textual's own Tab binding is the screen's: it runs only after the key has gone through the
+        # focused field, so keys typed right behind Tab still reached the field being left.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(

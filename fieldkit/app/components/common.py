@@ -6,6 +6,7 @@ import re
 
 from dataclasses import replace
 from datetime import date
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -85,6 +86,17 @@ def today_text(app: "FieldkitApp") -> str:
     if app.lang == "zh":
         return f"{now:%Y-%m-%d} 星期{WEEKDAYS_ZH[now.weekday()]}"
     return f"{now:%Y-%m-%d %a}"
+
+
+def after_typed_keys(screen: Screen[Any], callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the focused widget has handled every key already sent to it.
+
+    Keys reach the focused widget through its own message queue, but a priority binding (Ctrl+S,
+    Ctrl+E) runs as soon as the app reads it. When keys arrive in one burst (fast typing on a busy
+    laptop), the last digits of a phone number could still be queued when Ctrl+S read the form.
+    ``call_later`` puts the callback in the same queue, behind them.
+    """
+    (screen.focused or screen).call_later(callback)
 
 
 class TopBar(Static):

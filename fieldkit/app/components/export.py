@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import DataScreen, FieldInput
+from fieldkit.app.components.common import DataScreen, FieldInput, after_typed_keys
 from fieldkit.app.data import error_text
 from fieldkit.app.exporter import export_bundle, receipt_line
 from fieldkit.app.removable import removable_drives
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class ExportScreen(DataScreen):
     BINDINGS = [
         Binding("f5", "rescan", "app.export.rescan"),
-        Binding("ctrl+e", "export", "app.export.go", priority=True),
+        Binding("ctrl+e", "export_typed", "app.export.go", priority=True),  # the path box's own Ctrl+E is "end"
     ]
 
     def __init__(self) -> None:
@@ -81,6 +81,9 @@ class ExportScreen(DataScreen):
     @on(OptionList.OptionSelected, "#drives")
     def _drive_chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#dest", Input).value = str(event.option.prompt)
+
+    def action_export_typed(self) -> None:
+        after_typed_keys(self, self.action_export)
 
     @on(Button.Pressed, "#go")
     @on(Input.Submitted, "#dest")

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import localize_bindings
+from fieldkit.app.components.common import after_typed_keys, localize_bindings
 from fieldkit.app.components.form_fields import ChoiceCycle, Toggle, label, make_field, read_value, set_error
 from fieldkit.i18n import t
 from surveys.model import Form, Question
@@ -44,7 +44,7 @@ def compose_form_end() -> ComposeResult:
 
 class FormScreen(Screen[Any]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "app.visit.save", priority=True),
+        Binding("ctrl+s", "save_typed", "app.visit.save", priority=True),
         Binding("escape", "cancel", "app.visit.cancel"),
     ]
 
@@ -127,6 +127,9 @@ class FormScreen(Screen[Any]):
     def action_cancel(self) -> None:
         if not self.saving:
             self.dismiss(None)
+
+    def action_save_typed(self) -> None:
+        after_typed_keys(self, self.action_save)
 
     def action_save(self) -> None:
         raise NotImplementedError

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from fieldkit.app import messages as msg
-from fieldkit.app.components.common import FieldInput, group_label, localize_bindings
+from fieldkit.app.components.common import FieldInput, after_typed_keys, group_label, localize_bindings
 from fieldkit.app.components.form_fields import set_error
 from fieldkit.app.data import error_text
 from fieldkit.i18n import t
@@ -83,7 +83,7 @@ class EditDialog(ModalScreen[Any]):
 
     @on(Button.Pressed, "#ok")
     def action_ok(self) -> None:
-        self.submit()
+        after_typed_keys(self, self.submit)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
