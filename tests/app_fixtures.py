@@ -82,6 +82,22 @@ async def wait_loaded(pilot) -> None:
     await pilot.pause()
 
 
+async def tables_settled(pilot) -> None:
+    """Let every DataTable on screen finish measuring its columns.
+
+    A DataTable sizes its columns to new rows on its next Idle event, not when the rows are added;
+    on a loaded machine a snapshot could catch the columns still sized to their headers. Textual 8.2.8
+    keeps the pending work in these two attributes (read only here, in tests).
+    """
+    from textual.widgets import DataTable
+
+    def settled() -> bool:
+        return not any(t._require_update_dimensions or t._updated_cells for t in pilot.app.screen.query(DataTable))
+
+    await wait_until(pilot, settled)
+    await pilot.pause()
+
+
 async def press_into(pilot, screen_type: type, *keys: str) -> None:
     """Press ``keys``, then let the app run until its screen is a ``screen_type``."""
     await pilot.press(*keys)

@@ -18,6 +18,7 @@ from tests.app_fixtures import (
     make_app,
     open_workspace,
     press_into,
+    tables_settled,
     wait_loaded,
     wait_until,
 )
@@ -60,7 +61,7 @@ def navigate(screen: str, household: str):
             await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
             if screen == "visit":
                 await press_into(pilot, VisitFormScreen, "v")
-        await pilot.pause()
+        await tables_settled(pilot)
 
     return run_before
 
