@@ -271,3 +271,42 @@ async def test_a_wrong_passphrase_given_at_start_falls_back_to_the_prompt(worksp
         await wait_until(pilot, lambda: "无法解锁" in text(message))
         await pilot.press(*PASSPHRASE, "enter")
         await wait_loaded(pilot)
+
+
+@run_async
+async def test_a_big_household_keeps_the_grid_cursor_in_view(workspace: Path) -> None:
+    """A collective household (集体户: a dormitory, a care home) can list dozens of people: at 80×24 the
+    grid is taller than the form's window, and moving down must scroll to the cursor's row."""
+    household, _, _ = pick_household(workspace)
+    ws = open_workspace(workspace)
+    try:
+        for index in range(24):
+            body = {"household": household, "name": f"郑{'一二三四五六七八九十'[index % 10]}{index}", "sex": "男",
+                    "birth_year": 1990 + index, "phone": "", "residence": RESIDENT, "relation": "其他",
+                    "status": "active"}
+            ws.record("person.set", f"p:{household}-big{index}", [], body)
+    finally:
+        ws.close()
+    async with loaded_app(workspace) as (app, pilot):
+        app.open_household(household)
+        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdScreen))
+        await press_into(pilot, VisitFormScreen, "v")
+        form = app.screen.query_one("#visit-form")
+        grid = app.screen.query_one("#grid", MemberGrid)
+        assert grid.virtual_region.height > form.scrollable_content_region.height  # it does not fit
+
+        def cursor_row_visible() -> bool:
+            y = grid.virtual_region.y + grid.header_height + grid.cursor[0]
+            return form.scroll_y <= y < form.scroll_y + form.scrollable_content_region.height
+
+        for _ in range(len(grid.members) - 1):
+            await pilot.press("down")
+            await pilot.pause()
+            assert cursor_row_visible(), grid.cursor
+        await pilot.press("space")
+        person = grid.members[-1][0]
+        assert grid.value(person, "briefed") is True
+        for _ in range(len(grid.members) - 1):
+            await pilot.press("up")
+        await pilot.pause()
+        assert form.scroll_y <= grid.virtual_region.y  # back at the top, the header shows again

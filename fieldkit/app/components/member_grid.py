@@ -19,7 +19,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -177,6 +177,18 @@ class MemberGrid(Widget, can_focus=True):
 
     def watch_cursor(self) -> None:
         self.refresh()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        """A big household makes the grid taller than the form's window: keep the cursor's row (and,
+        on the first rows, the header) in view, since the form only scrolls to whole widgets."""
+        container = self.parent
+        if not isinstance(container, Widget) or not container.is_scrollable:
+            return
+        row = self.cursor[0]
+        top = self.virtual_region.y + (0 if row < 2 else self.header_height + row)
+        bottom = self.virtual_region.y + self.header_height + row + 1
+        container.scroll_to_region(Region(0, top, 1, bottom - top), animate=False, immediate=True)
 
     def on_focus(self) -> None:
         self.refresh()
