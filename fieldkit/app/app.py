@@ -31,7 +31,7 @@ from fieldkit.app import messages as msg
 from fieldkit.app.components.palette import HouseholdCommands
 from fieldkit.app.data import FieldData, Snapshot, error_text
 from fieldkit.core.errors import FieldkitError
-from fieldkit.core.gcpause import keep_out_of_collections
+from fieldkit.core.gcpause import collect_in_background, keep_out_of_collections
 from fieldkit.i18n import set_language, t
 
 Opener = Callable[[Path, str], Any]
@@ -131,6 +131,7 @@ class FieldkitApp(App[int]):
         self.title = t("app.title")
         self._early_unlock: Future[Any] | None = None
         self._index_warmed = False
+        collect_in_background()  # while the heap is small: see gcpause
         self._start_early_unlock()
 
     # -- start ---------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ class FieldkitApp(App[int]):
         snapshot.search.get()
         if not self._index_warmed:  # the first index brings the pinyin dictionaries, kept all day too
             self._index_warmed = True
-            keep_out_of_collections(collect_first=True)
+            keep_out_of_collections()
 
     @on(msg.Unlocked)
     def _unlocked(self, message: msg.Unlocked) -> None:
