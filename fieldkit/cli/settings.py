@@ -7,7 +7,7 @@ from pathlib import Path
 from fieldkit.cli.common import add_dir_option, workspace_dir
 from fieldkit.core import settings
 from fieldkit.core.errors import FieldkitError
-from fieldkit.i18n import get_language, set_language, t
+from fieldkit.i18n import set_language, t
 
 
 def register(sub) -> None:
@@ -40,30 +40,32 @@ def cmd_settings(args) -> int:
     if args.name == "lang" and getattr(args, "lang", None) is None:
         set_language(saved[key])  # answer in the language just chosen
     print(t("settings.saved", name=t(f"settings.name.{args.name}"), value=_value_text(args.name, saved[key])))
-    env = {"lang": settings.LANG_ENV, "idle-lock": settings.IDLE_LOCK_ENV}[args.name]
-    if _env_overrides(args.name):
-        print(t("settings.overridden", name=env))
+    if _applying(args)[args.name][1] == "env":
+        print(t("settings.overridden", name=ENV[args.name]))
     return 0
 
 
 def show(args, only: str | None = None) -> int:
     """Each setting, the value that applies now and where it comes from; then the file's path."""
     settings.read_settings()  # a damaged file is an error here, with the way out
-    folder = _workspace(args)
-    lang, lang_source = settings.effective_language(getattr(args, "lang", None))
-    if lang_source == "option":
-        lang = get_language()
-    idle, idle_source = settings.effective_idle_lock(folder)
-    rows = {
-        "lang": (_value_text("lang", lang), lang_source, settings.LANG_ENV),
-        "idle-lock": (_value_text("idle-lock", idle / 60), idle_source, settings.IDLE_LOCK_ENV),
-    }
-    for name, (value, source, env) in rows.items():
+    for name, (value, source) in _applying(args).items():
         if only is None or only == name:
-            print(t("settings.row", name=t(f"settings.name.{name}"), value=value,
-                    source=t(f"settings.source.{source}", name=env)))
+            print(t("settings.row", name=t(f"settings.name.{name}"), value=_value_text(name, value),
+                    source=t(f"settings.source.{source}", name=ENV[name])))
     print(t("settings.file", path=str(settings.settings_path())))
     return 0
+
+
+ENV = {"lang": settings.LANG_ENV, "idle-lock": settings.IDLE_LOCK_ENV}
+
+
+def _applying(args) -> dict[str, tuple[object, str]]:
+    """Per setting: the value that applies now (idle lock in minutes) and where it comes from."""
+    idle, idle_source = settings.effective_idle_lock(_workspace(args))
+    return {
+        "lang": settings.effective_language(getattr(args, "lang", None)),
+        "idle-lock": (idle / 60, idle_source),
+    }
 
 
 def _workspace(args) -> Path | None:
@@ -76,9 +78,3 @@ def _value_text(name: str, value: object) -> str:
         return t(f"settings.value.lang.{value}")
     minutes = float(value)  # type: ignore[arg-type]
     return t("settings.value.minutes", minutes=int(minutes) if minutes == int(minutes) else round(minutes, 1))
-
-
-def _env_overrides(name: str) -> bool:
-    if name == "lang":
-        return settings.effective_language()[1] == "env"
-    return settings.effective_idle_lock()[1] == "env"
